@@ -1,0 +1,1 @@
+"""Translation engines behind one small interface (see base.py)."""

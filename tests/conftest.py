@@ -1,0 +1,58 @@
+"""Shared fixtures. Helpers add fixtures here with small, targeted edits."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("ALIGN_SHARED", REPO.parent / "shared"))
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.fail(f"../shared is missing (looked in {SHARED}); set ALIGN_SHARED")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def seed_files(shared_dir: Path) -> list[Path]:
+    files = sorted((shared_dir / "seeds").glob("*.txt"))
+    assert len(files) == 5
+    return files
+
+
+@pytest.fixture(scope="session")
+def tei_all_rng(shared_dir: Path):
+    """The full TEI P5 RelaxNG schema, compiled once per test session (~15 s)."""
+    from lxml import etree
+
+    return etree.RelaxNG(etree.parse(str(shared_dir / "data" / "tei" / "tei_all.rng")))
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture(scope="session")
+def run_align():
+    """Run the real ``align`` command line in a subprocess: ``run_align("show", path)``."""
+
+    def run(*args: object, env: dict[str, str] | None = None, cwd: Path | None = None) -> CliResult:
+        full_env = {**os.environ, **(env or {})}
+        proc = subprocess.run(
+            [sys.executable, "-m", "align", *map(str, args)],
+            capture_output=True, text=True, env=full_env, cwd=cwd, timeout=900,
+        )
+        return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+    return run
