@@ -1,0 +1,64 @@
+"""Reading user files safely and writing outputs atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from align.errors import InputError
+
+
+def read_text(path: str | os.PathLike[str]) -> str:
+    """Read a UTF-8 text file, or raise InputError with one clear line.
+
+    Rejects directories, missing files, empty (or whitespace-only) files,
+    binary files (NUL bytes) and files that are not valid UTF-8 (a latin-1
+    file is named as such: the user should convert it with iconv).
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, not a text file")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    if b"\x00" in data[:65536]:
+        raise InputError(f"{path}: binary file, expected UTF-8 text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        hint = ""
+        try:
+            data.decode("cp1252")
+            hint = " (it looks like latin-1/cp1252: convert it with `iconv -f latin1 -t utf-8`)"
+        except UnicodeDecodeError:
+            pass
+        raise InputError(f"{path}: not valid UTF-8 at byte {exc.start}{hint}") from None
+    if not text.strip():
+        raise InputError(f"{path}: empty file")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the whole
+    new one, never a partial file: write a temporary file beside it, fsync,
+    then rename over the target."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        try:
+            os.unlink(tmp_name)
+        except FileNotFoundError:
+            pass
+        raise
