@@ -25,7 +25,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "align": ("align_texts", "align_texts", "Align an existing French text with its English version."),
     "export": ("export", "export", "Export aligned TEI to HTML, TMX, XCES or plain parallel text."),
     "import": ("export", "import_", "Import TMX or line-aligned text into aligned TEI."),
-    "validate": ("export", "validate", "Validate aligned TEI files against align's schema."),
+    "validate": ("show", "validate", "Validate aligned TEI files against align's schema."),
     "eval": ("evaluate", "evaluate", "Score a translation engine with BLEU and chrF against a reference."),
     "cache": ("cache", "cache", "Inspect or clear the translation memory."),
 }
