@@ -100,22 +100,34 @@ class TranslationMemory:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CacheError(f"translation memory {self.path}: cannot create its folder ({exc.strerror})") from None
-        conn = None
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        pause = 0.01
+        while True:
+            try:
+                return self._connect_once()
+            except sqlite3.OperationalError as exc:
+                # Two processes creating the memory at once: switching a new file to WAL
+                # can answer SQLITE_BUSY without waiting on the busy timeout. Retry.
+                if not _is_busy(exc) or time.monotonic() > deadline:
+                    raise self._error(exc, "open") from None
+            except sqlite3.Error as exc:
+                raise self._error(exc, "open") from None
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
+
+    def _connect_once(self) -> sqlite3.Connection:
+        # isolation_level=None: no implicit transactions; writes use BEGIN IMMEDIATE.
+        conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         try:
-            # isolation_level=None: no implicit transactions; writes use BEGIN IMMEDIATE.
-            conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
-                raise CacheError(f"translation memory {self.path}: cannot switch to WAL mode (is it on a network drive?)")
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
+                    raise CacheError(f"translation memory {self.path}: cannot switch to WAL mode "
+                                     f"(is it on a network drive?); run with --no-cache")
             conn.execute("PRAGMA synchronous = NORMAL")
             self._ensure_schema(conn)
-        except sqlite3.Error as exc:
-            if conn is not None:
-                conn.close()
-            raise self._error(exc, "open") from None
         except BaseException:
-            if conn is not None:
-                conn.close()
+            conn.close()
             raise
         return conn
 
@@ -142,7 +154,7 @@ class TranslationMemory:
     def _error(self, exc: sqlite3.Error, doing: str) -> CacheError:
         """One clear line for a SQLite failure, with what the user can do."""
         name = getattr(exc, "sqlite_errorname", "")
-        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        if _is_busy(exc):
             return CacheError(
                 f"translation memory {self.path} stayed locked by another process for "
                 f"{BUSY_TIMEOUT_MS // 1000} s; try again, or run with --no-cache"
@@ -291,6 +303,10 @@ class TranslationMemory:
                 pass
             except OSError as exc:
                 raise CacheError(f"translation memory {file}: cannot remove it ({exc.strerror})") from None
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    return getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
 
 
 class _immediate:
