@@ -1,0 +1,119 @@
+"""`align eval`: BLEU and chrF (sacrebleu) of an engine against a reference."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from align.engines.base import EngineInfo
+from align.errors import InputError
+from align.evaluate import evaluate, read_parallel
+
+needs_apertium = pytest.mark.skipif(
+    shutil.which("apertium") is None,
+    reason="apertium not installed: apt-get install apertium apertium-fr-es apertium-eng-spa",
+)
+
+REPO = Path(__file__).resolve().parents[1]
+GLOSSARY = REPO / "glossaries" / "russia-dprk.tsv"
+
+
+class LookupEngine:
+    """A test double that 'translates' by looking sentences up in a table."""
+
+    def __init__(self, table: dict[str, str]) -> None:
+        self.table = table
+
+    def translate_batch(self, sentences):
+        return [self.table.get(s, "") for s in sentences]
+
+    def info(self) -> EngineInfo:
+        return EngineInfo("lookup", "1", "table")
+
+
+@pytest.fixture(scope="module")
+def newstest(shared_dir: Path) -> tuple[Path, Path]:
+    mt = shared_dir / "data" / "mt"
+    return mt / "newstest2013.fr-en.fr", mt / "newstest2013.fr-en.en"
+
+
+def test_a_perfect_engine_scores_100_and_an_empty_one_0():
+    sources = ["Le chat est noir.", "Il pleut sur Moscou."]
+    references = ["The cat is black.", "It is raining on Moscow."]
+    perfect = evaluate(sources, references, LookupEngine(dict(zip(sources, references))))
+    assert perfect.bleu == pytest.approx(100.0) and perfect.chrf == pytest.approx(100.0)
+    assert perfect.bleu_signature.startswith("nrefs:1|") and "tok:13a" in perfect.bleu_signature
+    assert perfect.chrf_signature.startswith("nrefs:1|")
+    assert perfect.sentences == 2 and perfect.sentences_per_second > 0
+    empty = evaluate(sources, references, LookupEngine({}))
+    assert empty.bleu == 0.0 and empty.chrf == 0.0
+
+
+def test_files_that_do_not_pair_up_are_refused(tmp_path: Path):
+    (tmp_path / "a.fr").write_text("Un.\nDeux.\nTrois.\n", encoding="utf-8")
+    (tmp_path / "a.en").write_text("One.\nTwo.\n", encoding="utf-8")
+    with pytest.raises(InputError, match="3 lines but .* has 2"):
+        read_parallel(tmp_path / "a.fr", tmp_path / "a.en")
+
+
+def test_limit_takes_the_first_lines(newstest):
+    sources, references = read_parallel(*newstest, limit=5)
+    assert len(sources) == len(references) == 5
+    assert sources[0] == newstest[0].read_text(encoding="utf-8").splitlines()[0]
+
+
+@needs_apertium
+def test_apertium_on_50_news_sentences_scores_in_a_plausible_range(newstest):
+    from align.engines.apertium import ApertiumEngine
+
+    sources, references = read_parallel(*newstest, limit=50)
+    result = evaluate(sources, references, ApertiumEngine())
+    assert len(result.hypotheses) == 50
+    # rough rule-based pivot MT: far above nonsense (< 3), far below human (> 50)
+    assert 8.0 < result.bleu < 45.0
+    assert 35.0 < result.chrf < 75.0
+    assert result.engine.name == "apertium"
+
+
+@needs_apertium
+def test_eval_command_prints_scores_signatures_and_speed(run_align, newstest, tmp_path):
+    source, reference = newstest
+    hypotheses = tmp_path / "hyp.en"
+    result = run_align("eval", "--ref", reference, source, "--engine", "apertium", "--limit", "20",
+                       "--hypotheses", hypotheses)
+    assert result.exit_code == 0, result.stderr
+    assert "BLEU" in result.stdout and "chrF" in result.stdout
+    assert "nrefs:1|case:mixed" in result.stdout
+    assert "sentences/s" in result.stdout
+    assert "engine: apertium" in result.stdout
+    assert len(hypotheses.read_text(encoding="utf-8").splitlines()) == 20
+
+
+@needs_apertium
+def test_eval_with_the_glossary(run_align, newstest):
+    source, reference = newstest
+    result = run_align("eval", "--ref", reference, source, "--engine", "apertium", "--limit", "10",
+                       "--glossary", GLOSSARY)
+    assert result.exit_code == 0, result.stderr
+    assert "glossary: " in result.stdout and "glossary: none" not in result.stdout
+
+
+def test_eval_without_any_engine_says_so_in_one_line(run_align, newstest, tmp_path):
+    source, reference = newstest
+    env = {"PATH": str(tmp_path), "ARGOS_PACKAGES_DIR": str(tmp_path / "no-packages"),
+           "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}
+    result = run_align("eval", "--ref", reference, source, "--limit", "3", env=env)
+    assert result.exit_code != 0
+    assert result.stderr.strip().count("\n") == 0
+    assert "no translation engine" in result.stderr and "apt-get install apertium" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_eval_with_mismatched_files_is_one_line(run_align, tmp_path):
+    (tmp_path / "a.fr").write_text("Un.\nDeux.\n", encoding="utf-8")
+    (tmp_path / "a.en").write_text("One.\n", encoding="utf-8")
+    result = run_align("eval", "--ref", tmp_path / "a.en", tmp_path / "a.fr")
+    assert result.exit_code == 2
+    assert "line-aligned" in result.stderr and "Traceback" not in result.stderr
