@@ -1,0 +1,383 @@
+"""Terminology consistency checker: one spelling per name across a corpus.
+
+Input: French sources, English translations (plain text, one paragraph a
+line) or align's aligned TEI files (both sides, sentence ids). Two reports:
+
+(a) glossary findings. In English text every spelling of a glossary entry
+    other than its canonical form is reported. In French text the French
+    forms are legitimate ("Moscou"), so an entry is reported only when the
+    corpus spells it several ways ("Louhansk" and "Luhansk"): each
+    occurrence that is not the canonical form is listed.
+(b) candidate clusters: capitalised words and multi-word names that the corpus
+    spells several ways and the glossary does not cover, found without any
+    list of names. Forms are compared on a transliteration skeleton (unidecode,
+    then French/English transcription pairs such as ou/u, ch/sh, gue/ge, y/i,
+    doubled letters, final mute e) with rapidfuzz; pairs that differ only by
+    a French inflection suffix (Corée/Coréen, Japon/Japonais) are not variants.
+    Each cluster comes with a ready-to-paste glossary line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from align.glossary import Glossary, form_key
+
+#: skeleton similarity (0-1) from which two forms are taken as one name
+CLUSTER_THRESHOLD = 0.86
+MIN_SKELETON = 4
+#: French inflection/derivation endings: X and X+suffix are not spelling variants
+_SUFFIXES = ("e", "s", "es", "n", "ne", "nes", "ns", "en", "ens", "enne", "ennes", "ien", "iens",
+             "ienne", "iennes", "ais", "aise", "aises", "ois", "oise", "oises", "an", "ans", "ane",
+             "anes", "ain", "ains", "aine", "aines", "ique", "iques", "iste", "istes")
+_TRANSCRIPTION = [("tch", "ç"), ("ch", "sh"), ("ç", "ch"), ("kh", "h"), ("ou", "u"), ("gue", "ge"),
+                  ("gui", "gi"), ("ph", "f"), ("w", "v"), ("y", "i"), ("j", "zh"), ("eo", "o"),
+                  ("ck", "k"), ("q", "k")]
+_WORD = re.compile(r"[^\W\d_][\w’'-]*")
+_ELIDED = re.compile(r"^(?:[LlDdJjMmNnSsTtCc]|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu)['’]")
+_SENTENCE_END = set(".!?…:")
+_OPENERS = set(" \t«»“”\"'‘’(–—-•·*[")
+_FRENCH_HINTS = {"le", "la", "les", "des", "du", "et", "est", "une", "dans", "que", "qui", "pour", "sur", "avec", "au", "aux", "été"}
+_ENGLISH_HINTS = {"the", "and", "of", "to", "is", "was", "that", "with", "for", "on", "has", "have", "by", "from"}
+
+
+@dataclass
+class Unit:
+    """A stretch of text to check: a line of a .txt file or a TEI sentence."""
+
+    file: str
+    where: str  # "line 3" or "fr.s12"
+    lang: str  # "fr" or "en"
+    text: str
+
+
+@dataclass
+class Finding:
+    """(a) a glossary term spelled otherwise than the English edition wants."""
+
+    file: str
+    where: str
+    lang: str
+    found: str
+    canonical: str
+    entry: str
+    reason: str
+
+
+@dataclass
+class Candidate:
+    """(b) one name spelled several ways, not (fully) in the glossary."""
+
+    forms: list[tuple[str, int]]  # (spelling, occurrences), most frequent first
+    confidence: float
+    places: list[str]  # "file:where" of each spelling's first occurrence
+    entry: str | None  # existing glossary entry to extend, if one form is known
+    glossary_line: str
+
+
+@dataclass
+class Report:
+    files: list[str]
+    glossary: str | None
+    findings: list[Finding] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+
+    @property
+    def consistent(self) -> bool:
+        return not self.findings and not self.candidates
+
+    def to_json(self) -> dict:
+        return {"files": self.files, "glossary": self.glossary, "consistent": self.consistent,
+                "findings": [asdict(f) for f in self.findings],
+                "candidates": [{**asdict(c), "forms": [{"form": f, "count": n} for f, n in c.forms]}
+                               for c in self.candidates]}
+
+
+# ---------------------------------------------------------------- reading
+def read_units(path: str | Path, lang: str = "auto") -> list[Unit]:
+    """Units of a .txt file (one per non-empty line) or of a TEI file (one per sentence)."""
+    path = Path(path)
+    if path.suffix.lower() in (".xml", ".tei"):
+        return _tei_units(path)
+    from align.io import read_text
+
+    text = read_text(path)
+    language = guess_language(text) if lang == "auto" else lang
+    return [Unit(str(path), f"line {n}", language, line)
+            for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
+
+
+def _tei_units(path: Path) -> list[Unit]:
+    from align.tei import read_tei
+
+    doc = read_tei(path)
+    units = []
+    for side in (doc.source, doc.target):
+        units += [Unit(str(path), s.id, side.lang, s.text) for s in side.sentences()]
+    return units
+
+
+def guess_language(text: str) -> str:
+    """"fr" or "en", from the commonest function words."""
+    words = Counter(w.lower() for w in re.findall(r"[^\W\d_]+", text[:20000]))
+    french = sum(words[w] for w in _FRENCH_HINTS)
+    english = sum(words[w] for w in _ENGLISH_HINTS)
+    return "en" if english > french else "fr"
+
+
+# ---------------------------------------------------------------- (a) glossary
+def glossary_findings(units: list[Unit], glossary: Glossary) -> list[Finding]:
+    findings: list[Finding] = []
+    french: dict[str, list[tuple[Unit, str]]] = defaultdict(list)
+    for unit in units:
+        for match in glossary.find(unit.text):
+            surface = unit.text[match.start:match.end]
+            entry = match.entry
+            if unit.lang == "fr":
+                french[entry.id].append((unit, surface))
+            elif not _same_spelling(surface, entry.canonical):
+                findings.append(Finding(unit.file, unit.where, unit.lang, surface, entry.canonical, entry.id,
+                                        "not the canonical English form"))
+    for entry_id, seen in french.items():
+        spellings = Counter(_spelling_key(s) for _, s in seen)
+        if len(spellings) < 2:
+            continue
+        entry = glossary.entry(entry_id)
+        forms = ", ".join(sorted({s for _, s in seen}))
+        for unit, surface in seen:
+            if not _same_spelling(surface, entry.canonical):
+                findings.append(Finding(unit.file, unit.where, unit.lang, surface, entry.canonical, entry_id,
+                                        f"spelled {len(spellings)} ways in the French: {forms}"))
+    return sorted(findings, key=lambda f: (f.file, _where_order(f.where), f.found))
+
+
+def _spelling_key(surface: str) -> str:
+    """Case does not make a different spelling (SÉOUL in a dateline = Séoul)."""
+    return " ".join(surface.casefold().split())
+
+
+def _same_spelling(surface: str, canonical: str) -> bool:
+    return surface == canonical or (surface.isupper() and _spelling_key(surface) == _spelling_key(canonical))
+
+
+def _where_order(where: str) -> tuple:
+    return tuple(int(n) for n in re.findall(r"\d+", where)) or (0,)
+
+
+# ---------------------------------------------------------------- (b) discovery
+@dataclass
+class _Form:
+    text: str
+    count: int = 0
+    first: str = ""  # "file:where"
+
+
+def name_forms(units: Iterable[Unit]) -> dict[str, _Form]:
+    """Capitalised words and runs of capitalised words, keyed by lower-case spelling.
+
+    A capitalised word that starts a sentence counts only when the corpus also
+    capitalises it inside a sentence and never writes it in lower case: that
+    keeps "Cependant", "Les", "Dans" out without any word list.
+    """
+    units = list(units)
+    inside: set[str] = set()
+    lower: set[str] = set()
+    runs_per_unit = []
+    for unit in units:
+        runs = _capitalised_runs(unit.text)
+        runs_per_unit.append(runs)
+        for word in _words(unit.text):
+            if word[0].islower():
+                lower.add(word.casefold())
+        for run, initial in runs:
+            words = run.split(" ")
+            inside.update(w.casefold() for w in (words[1:] if initial else words))
+    forms: dict[str, _Form] = {}
+    for unit, runs in zip(units, runs_per_unit):
+        for run, initial in runs:
+            words = run.split(" ")
+            if initial and (words[0].casefold() not in inside or words[0].casefold() in lower):
+                words = words[1:]
+            if not words:
+                continue
+            text = " ".join(words)
+            form = forms.setdefault(text.casefold(), _Form(text, 0, f"{unit.file}:{unit.where}"))
+            form.count += 1
+    return forms
+
+
+def _words(text: str) -> list[str]:
+    words = []
+    for found in _WORD.finditer(text):
+        word = _ELIDED.sub("", found.group()).strip("-’'")
+        if word:
+            words.append(word)
+    return words
+
+
+def _capitalised_runs(text: str) -> list[tuple[str, bool]]:
+    """Maximal runs of capitalised words separated by single spaces, each with
+    whether it starts a sentence."""
+    runs: list[tuple[str, bool]] = []
+    current: list[str] = []
+    initial = False
+    last_end = -1
+    for found in _WORD.finditer(text):
+        raw = found.group()
+        elided = _ELIDED.match(raw)
+        word = raw[elided.end():] if elided else raw
+        word = word.rstrip("-’'")
+        start = found.start() + (elided.end() if elided else 0)
+        is_name = bool(word) and word[0].isupper()
+        if is_name and current and not elided and text[last_end:found.start()] == " ":
+            current.append(word)
+        else:
+            if current:
+                runs.append((" ".join(current), initial))
+            current = [word] if is_name else []
+            initial = is_name and not elided and _starts_sentence(text, start)
+        last_end = found.end()
+    if current:
+        runs.append((" ".join(current), initial))
+    return runs
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    index = start - 1
+    while index >= 0 and text[index] in _OPENERS:
+        index -= 1
+    return index < 0 or text[index] in _SENTENCE_END
+
+
+def skeleton(form: str) -> str:
+    """Transliteration-neutral spelling: Choïgou, Shoigu -> "shoigu"."""
+    from unidecode import unidecode
+
+    text = re.sub(r"[^a-z]", "", unidecode(form).lower())
+    for old, new in _TRANSCRIPTION:
+        text = text.replace(old, new)
+    text = re.sub(r"(.)\1+", r"\1", text)
+    return text[:-1] if len(text) > 4 and text.endswith("e") else text
+
+
+def _plain(form: str) -> str:
+    from unidecode import unidecode
+
+    return re.sub(r"[^a-z]", "", unidecode(form).lower())
+
+
+def _inflection_pair(a: str, b: str) -> bool:
+    """Corée/Coréen, Japon/Japonais, Russie/Russes: one word, two grammatical forms."""
+    a, b = _plain(a), _plain(b)
+    if a == b:
+        return False  # same letters: accents, case or hyphens differ, a true variant
+    if len(a) > len(b):
+        a, b = b, a
+    if b.startswith(a) and b[len(a):] in _SUFFIXES:
+        return True
+    return _strip_suffix(a) == _strip_suffix(b)
+
+
+def _strip_suffix(word: str) -> str:
+    for suffix in sorted(_SUFFIXES, key=len, reverse=True):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def similarity(a: str, b: str) -> float:
+    """How likely two spellings are one name (0-1)."""
+    from rapidfuzz import fuzz
+
+    sa, sb = skeleton(a), skeleton(b)
+    if len(sa) < MIN_SKELETON or len(sb) < MIN_SKELETON:
+        return 0.0
+    if a.count(" ") + a.count("-") != b.count(" ") + b.count("-") and sa != sb:
+        return 0.0  # "Kim" vs "Kim Jong Un": a name and a longer one, not two spellings
+    return max(fuzz.ratio(sa, sb), fuzz.ratio(_plain(a), _plain(b))) / 100.0
+
+
+def discover(units: list[Unit], glossary: Glossary | None = None,
+             threshold: float = CLUSTER_THRESHOLD) -> list[Candidate]:
+    """Names spelled several ways in ``units``, most confident first."""
+    forms = list(name_forms(units).values())
+    parent = list(range(len(forms)))
+    scores: dict[int, list[float]] = defaultdict(list)
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(forms)):
+        for j in range(i + 1, len(forms)):
+            a, b = forms[i].text, forms[j].text
+            score = similarity(a, b)
+            if score >= threshold and not _inflection_pair(a, b):
+                parent[root(i)] = root(j)
+                scores[i].append(score)
+                scores[j].append(score)
+    clusters: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(forms)):
+        clusters[root(i)].append(i)
+    candidates = []
+    for members in clusters.values():
+        if len(members) < 2:
+            continue
+        candidate = _candidate([forms[i] for i in members], [s for i in members for s in scores[i]], glossary)
+        if candidate:
+            candidates.append(candidate)
+    return sorted(candidates, key=lambda c: (-c.confidence, c.forms[0][0]))
+
+
+def _candidate(members: list[_Form], scores: list[float], glossary: Glossary | None) -> Candidate | None:
+    members = sorted(members, key=lambda f: (-f.count, f.text))
+    known = {f.text: glossary.lookup(f.text) if glossary else None for f in members}
+    unknown = [f for f in members if known[f.text] is None]
+    if not unknown:
+        return None  # every spelling is in the glossary: part (a) reports it
+    entries = {e.id: e for e in known.values() if e is not None}
+    confidence = round(sum(scores) / len(scores), 3)
+    forms = [(f.text, f.count) for f in members]
+    places = [f"{f.first}" for f in members]
+    if len(entries) == 1:
+        entry = next(iter(entries.values()))
+        variants = entry.variants + [f.text for f in unknown if f.text not in entry.forms()]
+        line = "\t".join([entry.id, entry.canonical, "|".join(variants), entry.type, entry.note])
+        return Candidate(forms, confidence, places, entry.id, line)
+    if entries:
+        return None  # spellings of two different entries: not one name
+    canonical = min(members, key=lambda f: (_french_look(f.text), -f.count, f.text)).text
+    variants = [f.text for f in members if f.text != canonical]
+    note = "found by check-terms: " + ", ".join(f"{f} ({n})" for f, n in forms) + "; check type and canonical form"
+    line = "\t".join([_slug(canonical), canonical, "|".join(variants), "term", note])
+    return Candidate(forms, confidence, places, None, line)
+
+
+def _french_look(form: str) -> int:
+    """How French (or hyphen-transcribed) a spelling looks: the English edition's
+    canonical form is most likely the least French one."""
+    return sum(not c.isascii() for c in form) + form.lower().count("ou") + form.count("-")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", form_key(text)).strip("-") or "entry"
+
+
+# ---------------------------------------------------------------- entry point
+def check_files(paths: Iterable[str | Path], glossary: Glossary | None = None,
+                discovery: bool = True, lang: str = "auto") -> Report:
+    """Check every file together (a name may be spelled one way per file)."""
+    paths = [str(p) for p in paths]
+    units = [u for p in paths for u in read_units(p, lang)]
+    report = Report(paths, glossary.name if glossary else None)
+    if glossary is not None:
+        report.findings = glossary_findings(units, glossary)
+    if discovery:
+        report.candidates = discover(units, glossary)
+    return report
