@@ -47,16 +47,19 @@ _TITLES_EN = {"Mr", "Mrs", "Ms", "Messrs", "Mmes", "Dr", "Drs", "Prof", "St", "S
               "Col", "Lt", "Sgt", "Capt", "Cmdr", "Adm", "Maj", "Gov", "Sen", "Rep", "Rev", "Hon",
               "Pres", "Supt", "Mt", "Ft"}
 #: Matched case-insensitively.
-_ABBREVIATIONS_FR = {"av", "apr", "env", "cf", "p", "pp", "vol", "art", "chap", "fig", "n", "no",
+_ABBREVIATIONS_FR = {"al", "p.ex", "av", "apr", "env", "cf", "p", "pp", "vol", "art", "chap", "fig", "n", "no",
                      "nos", "tél", "éd", "coll", "dir", "trad", "boul", "bd", "réf", "ex", "hab",
                      "ca", "op", "cit", "ibid", "janv", "févr", "fév", "avr", "juil", "déc", "oct",
                      "nov", "etc", "min", "max", "vs"}
-_ABBREVIATIONS_EN = {"no", "nos", "vs", "v", "e.g", "i.e", "cf", "approx", "dept", "est", "fig",
+_ABBREVIATIONS_EN = {"al", "no", "nos", "vs", "v", "e.g", "i.e", "cf", "approx", "dept", "est", "fig",
                      "vol", "pp", "p", "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept",
                      "oct", "nov", "dec", "ave", "blvd", "rd", "inc", "ltd", "co", "corp", "etc"}
 #: Of the case-insensitive abbreviations, those that commonly end a sentence too: they block a
 #: boundary only before a lower-case word (which blocks anyway) or a digit ("n. 5", "p. 12").
 _MAY_END_SENTENCE = {"etc", "inc", "ltd", "co", "corp", "min", "max"}
+
+
+_ALL_TITLES = _TITLES_FR | _TITLES_EN
 
 
 def _titles(lang: str) -> set[str]:
@@ -87,8 +90,8 @@ def split_sentences(text: str, lang: str = "fr") -> list[str]:
     sentences: list[str] = []
     start = 0
     for match in _TERMINAL.finditer(normalised):
-        end = match.end()
-        if end >= len(normalised) or not _is_boundary(normalised, match, lang):
+        end = _end_of_sentence(normalised, start, match)
+        if end >= len(normalised) or not _is_boundary(normalised, match, end, lang):
             continue
         sentences.append(normalised[start:end])
         start = end + 1  # the single space after the boundary
@@ -96,10 +99,21 @@ def split_sentences(text: str, lang: str = "fr") -> list[str]:
     return [s for s in sentences if s]
 
 
-def _is_boundary(text: str, match: re.Match[str], lang: str) -> bool:
-    following = _next_word(text, match.end())
+def _end_of_sentence(text: str, start: int, match: re.Match[str]) -> int:
+    """Where a sentence would end: after the terminal run, but a spaced straight quote
+    (`ans. " Ils`) closes the sentence only if the sentence has an odd number of them."""
+    end = match.end()
+    if match.group().endswith(' "') and text.count('"', start, match.start()) % 2 == 0:
+        return end - 2
+    return end
+
+
+def _is_boundary(text: str, match: re.Match[str], end: int, lang: str) -> bool:
+    following = _next_word(text, end)
     if not following or not (following[0].isupper() or following[0].isdigit()):
         return False
+    if following[0].isdigit() and ("…" in match.group() or ".." in match.group()):
+        return False  # "revendu... 1,6 million": an ellipsis before a number continues
     if match.group().startswith(".") and len(match.group().rstrip("»”’\")] ")) == 1:
         before = _WORD_BEFORE.search(text, 0, match.start())
         return not _blocks_boundary(before.group(1) if before else "", following, lang)
@@ -228,23 +242,35 @@ def _ends_sentence(line: str) -> bool:
 
 
 def _is_wrap(line: str, next_line: str) -> bool:
-    """A break inside a sentence: a hard-wrapped block, not one paragraph per line."""
+    """A line break inside a sentence (hard-wrapped text)."""
     last = line.rstrip()
     first = next_line.strip()
     if not last or not first or _BULLET.match(first):
         return False
-    return last.endswith((",", "-")) or (not _ends_sentence(last) and first[0].islower())
+    if last.endswith((",", "-")) or (not _ends_sentence(last) and first[0].islower()):
+        return True
+    # "… a rencontré M." + "Poutine hier" wraps; "… a affirmé M." + "M. Kim a dit" does not.
+    title = last.rsplit(None, 1)[-1].lstrip(_OPENERS)
+    next_word = first.split(None, 1)[0]
+    return (title.endswith(".") and title[:-1] in _ALL_TITLES
+            and next_word.rstrip(".") not in _ALL_TITLES and next_word[0].isupper())
 
 
 def _block_paragraphs(lines: list[str]) -> list[_RawParagraph]:
-    wrapped = any(_is_wrap(a, b) for a, b in zip(lines, lines[1:]))
-    groups: list[list[str]] = []
-    for line in lines:
-        starts_new = not wrapped or _BULLET.match(line.strip()) or not groups
-        if starts_new:
-            groups.append([line])
-        else:
+    """Lines of one block -> paragraphs: one per line, or joined when the block is hard-wrapped.
+
+    A block is hard-wrapped when at least a third of its line breaks fall inside a sentence;
+    otherwise lines are paragraphs, joined only at breaks that are clearly inside a sentence.
+    """
+    breaks = [_is_wrap(a, b) for a, b in zip(lines, lines[1:])]
+    wrapped = bool(breaks) and 3 * sum(breaks) >= len(breaks)
+    groups: list[list[str]] = [[lines[0]]]
+    for line, is_wrap in zip(lines[1:], breaks):
+        joins = (wrapped and not _BULLET.match(line.strip())) or is_wrap
+        if joins:
             groups[-1].append(line)
+        else:
+            groups.append([line])
     return [_raw_paragraph(" ".join(group)) for group in groups]
 
 
