@@ -83,11 +83,17 @@ def test_raw_apertium_mangles_names_the_glossary_must_fix(engine):
 
 @needs_apertium
 def test_passthrough_text_comes_back_verbatim(engine):
-    protected = "Kim Jong Un [sic] \\ un"
+    protected = "Kim Jong Un  [sic] \\ un"
     (out,) = engine.translate_batch([f"Le discours de {passthrough(protected)} a duré une heure."])
     assert protected in out
     assert apertium.PASSTHROUGH_START not in out and apertium.PASSTHROUGH_END not in out
     assert "speech" in out
+
+
+@needs_apertium
+def test_the_blank_of_a_dropped_word_does_not_leave_a_double_space(engine):
+    (out,) = engine.translate_batch(["Le dirigeant s’est engagé à renforcer les relations."])
+    assert "engaged to" in out and "  " not in out
 
 
 @needs_apertium

@@ -24,7 +24,8 @@ ourselves (``-f none``), so nothing in the text is interpreted.
   still comes back wrong raises EngineError. A sentence is never misaligned.
 * Newlines and tabs inside a sentence are ordinary blanks for Apertium and come
   back as they are; empty or blank sentences are returned as they are without
-  running Apertium.
+  running Apertium. Runs of spaces between words (Apertium keeps the blank of a
+  word it drops: "s'est engagé" -> "has engaged  to") become one space.
 
 Untouched text (for glossary protection), measured with apertium 3.8.3,
 apertium-fr-es 0.9.4, apertium-eng-spa 0.8.1
@@ -191,7 +192,9 @@ def _unformat(chunk: str) -> tuple[list[int], str]:
     """Unescape one chunk; return its sentence markers and its plain text.
 
     Superblanks other than our markers (passthrough text, the final ``[]``) are
-    replaced by their content, unescaped."""
+    replaced by their content, unescaped and untouched. Outside them, a run of
+    spaces becomes one: Apertium keeps the blank of a word it drops
+    ("s'est engagé" -> "has engaged  to")."""
     numbers: list[int] = []
     out: list[str] = []
     i = 0
@@ -200,6 +203,8 @@ def _unformat(chunk: str) -> tuple[list[int], str]:
         if char == "\\" and i + 1 < len(chunk):
             out.append(chunk[i + 1])
             i += 2
+        elif char == " " and out and out[-1] == " ":
+            i += 1
         elif char == "[":
             end = _closing_bracket(chunk, i + 1)
             content = chunk[i + 1 : end]
