@@ -361,3 +361,28 @@ def _piecewise(protected: list[Protected], translate_batch: Callable[[list[str]]
 
 def _has_words(piece: str) -> bool:
     return any(c.isalnum() for c in piece)
+
+
+# ---------------------------------------------------------------- checking
+def canonical_problems(source: str, translation: str, glossary: Glossary) -> list[str]:
+    """Why ``translation`` does not carry exactly the canonical English forms of
+    the glossary terms found in ``source`` ([] when it does): a term whose
+    canonical form is missing (or present fewer times than in the source), or
+    any other spelling of a glossary entry in the English. Used by tests and
+    scripts/glossary_eval.py to score enforcement."""
+    from collections import Counter
+
+    wanted = Counter(m.entry.id for m in glossary.find(source))
+    found: Counter[str] = Counter()
+    problems = []
+    for match in glossary.find(translation):
+        surface = translation[match.start:match.end]
+        if surface == match.entry.canonical or (surface.isupper() and surface.casefold() == match.entry.canonical.casefold()):
+            found[match.entry.id] += 1
+        else:
+            problems.append(f"{match.entry.id}: '{surface}' instead of '{match.entry.canonical}'")
+    for entry_id, count in wanted.items():
+        if found[entry_id] < count:
+            entry = glossary.entry(entry_id)
+            problems.append(f"{entry_id}: '{entry.canonical}' {found[entry_id]} time(s), expected {count}")
+    return problems

@@ -28,16 +28,21 @@ from typing import Iterable
 from align.glossary import Glossary, form_key
 
 #: skeleton similarity (0-1) from which two forms are taken as one name
-CLUSTER_THRESHOLD = 0.86
+CLUSTER_THRESHOLD = 0.9
+#: in a multi-word name every word must be at least this close to its counterpart
+WORD_THRESHOLD = 0.75
 MIN_SKELETON = 4
+#: below this skeleton length one edit is too much: only exact skeletons match
+SHORT_SKELETON = 6
 #: French inflection/derivation endings: X and X+suffix are not spelling variants
-_SUFFIXES = ("e", "s", "es", "n", "ne", "nes", "ns", "en", "ens", "enne", "ennes", "ien", "iens",
+_SUFFIXES = ("e", "s", "es", "y", "i", "ian", "ians", "is", "ese", "ish", "n", "ne", "nes", "ns", "en", "ens", "enne", "ennes", "ien", "iens",
              "ienne", "iennes", "ais", "aise", "aises", "ois", "oise", "oises", "an", "ans", "ane",
              "anes", "ain", "ains", "aine", "aines", "ique", "iques", "iste", "istes")
 _TRANSCRIPTION = [("tch", "ç"), ("ch", "sh"), ("ç", "ch"), ("kh", "h"), ("ou", "u"), ("gue", "ge"),
                   ("gui", "gi"), ("ph", "f"), ("w", "v"), ("y", "i"), ("j", "zh"), ("eo", "o"),
                   ("ck", "k"), ("q", "k")]
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
+_POSSESSIVE = re.compile(r"['’]s$")
 _ELIDED = re.compile(r"^(?:[LlDdJjMmNnSsTtCc]|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu)['’]")
 _SENTENCE_END = set(".!?…:")
 _OPENERS = set(" \t«»“”\"'‘’(–—-•·*[")
@@ -213,7 +218,7 @@ def name_forms(units: Iterable[Unit]) -> dict[str, _Form]:
 def _words(text: str) -> list[str]:
     words = []
     for found in _WORD.finditer(text):
-        word = _ELIDED.sub("", found.group()).strip("-’'")
+        word = _POSSESSIVE.sub("", _ELIDED.sub("", found.group())).strip("-’'")
         if word:
             words.append(word)
     return words
@@ -230,7 +235,7 @@ def _capitalised_runs(text: str) -> list[tuple[str, bool]]:
         raw = found.group()
         elided = _ELIDED.match(raw)
         word = raw[elided.end():] if elided else raw
-        word = word.rstrip("-’'")
+        word = _POSSESSIVE.sub("", word).rstrip("-’'")
         start = found.start() + (elided.end() if elided else 0)
         is_name = bool(word) and word[0].isupper()
         if is_name and current and not elided and text[last_end:found.start()] == " ":
@@ -296,9 +301,50 @@ def similarity(a: str, b: str) -> float:
     sa, sb = skeleton(a), skeleton(b)
     if len(sa) < MIN_SKELETON or len(sb) < MIN_SKELETON:
         return 0.0
-    if a.count(" ") + a.count("-") != b.count(" ") + b.count("-") and sa != sb:
-        return 0.0  # "Kim" vs "Kim Jong Un": a name and a longer one, not two spellings
+    if re.findall(r"\d+", a) != re.findall(r"\d+", b):
+        return 0.0  # Meteor-1 and Meteor-2 are two things
+    words_a, words_b = re.split(r"[ -]+", a), re.split(r"[ -]+", b)
+    if sa != sb:
+        if len(words_a) != len(words_b):
+            return 0.0  # "Kim" vs "Kim Jong Un": a name and a longer one
+        if min(len(sa), len(sb)) < SHORT_SKELETON:
+            return 0.0  # Paul/Pauli, Euro/Europe: one letter is too much in a short word
+        if any(fuzz.ratio(skeleton(x), skeleton(y)) < WORD_THRESHOLD * 100 for x, y in zip(words_a, words_b)):
+            return 0.0  # South Africa / South America
     return max(fuzz.ratio(sa, sb), fuzz.ratio(_plain(a), _plain(b))) / 100.0
+
+
+def _capital_accents_only(a: str, b: str) -> bool:
+    """Etat/État, Egypte/Égypte: French typography may drop accents on capitals."""
+    from unidecode import unidecode
+
+    def strip(text: str) -> str:
+        return "".join(unidecode(c) if c.isupper() else c for c in text).casefold()
+
+    return a != b and strip(a) == strip(b)
+
+
+def _similar_pairs(texts: list[str], threshold: float) -> list[tuple[int, int, float]]:
+    """Index pairs of spellings that are one name (rapidfuzz on skeletons first,
+    which keeps a corpus of thousands of names fast)."""
+    from rapidfuzz import fuzz, process
+
+    skeletons = [skeleton(t) for t in texts]
+    plains = [_plain(t) for t in texts]
+    cutoff = threshold * 100
+    pairs = []
+    for matrix in (process.cdist(skeletons, skeletons, scorer=fuzz.ratio, score_cutoff=cutoff, workers=1),
+                   process.cdist(plains, plains, scorer=fuzz.ratio, score_cutoff=cutoff, workers=1)):
+        for i, j in zip(*matrix.nonzero()):
+            if i < j:
+                pairs.append((int(i), int(j)))
+    result = []
+    for i, j in sorted(set(pairs)):
+        score = similarity(texts[i], texts[j])
+        if score >= threshold and not _inflection_pair(texts[i], texts[j]) \
+                and not _capital_accents_only(texts[i], texts[j]):
+            result.append((i, j, score))
+    return result
 
 
 def discover(units: list[Unit], glossary: Glossary | None = None,
@@ -314,14 +360,10 @@ def discover(units: list[Unit], glossary: Glossary | None = None,
             i = parent[i]
         return i
 
-    for i in range(len(forms)):
-        for j in range(i + 1, len(forms)):
-            a, b = forms[i].text, forms[j].text
-            score = similarity(a, b)
-            if score >= threshold and not _inflection_pair(a, b):
-                parent[root(i)] = root(j)
-                scores[i].append(score)
-                scores[j].append(score)
+    for i, j, score in _similar_pairs([f.text for f in forms], threshold):
+        parent[root(i)] = root(j)
+        scores[i].append(score)
+        scores[j].append(score)
     clusters: dict[int, list[int]] = defaultdict(list)
     for i in range(len(forms)):
         clusters[root(i)].append(i)
