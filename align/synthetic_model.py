@@ -1,0 +1,268 @@
+"""Build a synthetic fr->en argos package: real format, random weights.
+
+No real argos weights can be downloaded here, so tests and benchmarks use a
+package that has everything a real one has except trained weights:
+
+* ``model/``: a CTranslate2 Transformer (pre-norm, ReLU, sinusoidal positions,
+  the OpenNMT-py architecture argos packages are trained with) written through
+  ctranslate2's own spec classes, filled with numpy random arrays (no torch);
+* ``sentencepiece.model``: a SentencePiece model trained on the given texts;
+  its pieces are the model's shared vocabulary, as in argos packages;
+* ``metadata.json``: the fields argostranslate reads (see
+  ``argostranslate.package.IPackage``);
+
+zipped with one top folder as an ``.argosmodel``.
+
+The output is gibberish. Random weights alone would also decode until
+``max_decoding_length``; a bias on the end-of-sentence logit of the output
+projection keeps outputs about as long as their inputs, which is what makes
+the model usable for speed measurements. The tiny defaults build in about a
+second (tests); ``TRANSFORMER_BASE`` gives the size of argos's real fr_en
+model (benchmarks).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Iterable
+
+#: Hyper-parameters of a transformer-base model (argos's fr_en model size).
+TRANSFORMER_BASE = dict(vocab_size=32000, layers=6, d_model=512, heads=8, ffn=2048)
+
+#: Tokens the SentencePiece model reserves (ids 0, 1, 2), also CTranslate2's
+#: default unk/bos/eos tokens.
+SPECIAL_PIECES = ("<unk>", "<s>", "</s>")
+
+PACKAGE_FOLDER = "translate-fr_en-synthetic"
+
+
+def build_argos_package(
+    out_dir: str | Path,
+    *,
+    texts: Iterable[str],
+    vocab_size: int = 1000,
+    layers: int = 2,
+    d_model: int = 64,
+    heads: int = 4,
+    ffn: int = 128,
+    eos_bias: float | None = None,
+    weight_scale: float = 0.05,
+    quantization: str | None = None,
+    package_version: str = "1.0",
+    seed: int = 0,
+) -> Path:
+    """Write ``out_dir/translate-fr_en-synthetic-<version>.argosmodel`` and return its path.
+
+    ``texts`` are French texts (whole articles or sentences) to train the
+    SentencePiece model on. If they are too small for ``vocab_size`` pieces,
+    the model's vocabulary is padded with unused tokens (never generated) so
+    the network still has ``vocab_size`` rows: speed depends on that size.
+    ``eos_bias`` defaults to a value that keeps beam-search outputs near the
+    input length for this architecture (see :func:`default_eos_bias`).
+    ``quantization`` (e.g. "int8", as argos's real packages) is applied by
+    ctranslate2 when saving.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    archive = out_dir / f"{PACKAGE_FOLDER}-{package_version.replace('.', '_')}.argosmodel"
+    with tempfile.TemporaryDirectory(prefix="align-synthetic-") as tmp:
+        root = Path(tmp) / PACKAGE_FOLDER
+        (root / "model").mkdir(parents=True)
+        pieces = train_sentencepiece(texts, vocab_size, root / "sentencepiece.model")
+        vocabulary = pad_vocabulary(pieces, vocab_size)
+        if eos_bias is None:
+            eos_bias = default_eos_bias(d_model, weight_scale)
+        spec = transformer_spec(
+            vocabulary, len(pieces), layers=layers, d_model=d_model, heads=heads, ffn=ffn,
+            eos_bias=eos_bias, weight_scale=weight_scale, seed=seed,
+        )
+        spec.validate()
+        spec.optimize(quantization=quantization)
+        spec.save(str(root / "model"))
+        write_metadata(root, package_version, len(pieces), layers, d_model, eos_bias)
+        zip_folder(root, archive)
+    return archive
+
+
+def default_eos_bias(d_model: int, weight_scale: float) -> float:
+    """An end-of-sentence logit bias that keeps random outputs short enough.
+
+    Random decoders fall into a loop of one token, so each output either stops
+    early or runs to the decoding limit; the bias moves the balance. Measured
+    with beam 4 on newstest2013 sentences (weight scale 0.05): transformer-base
+    (d_model 512) with 3.75 gives outputs about 0.5x the input length, none at
+    the limit (3.4: 3x, many at the limit); the tiny test model (d_model 64)
+    with 0.6 gives 0.2-0.4x with a few at the limit (0.5: 4.7x). Other sizes
+    interpolate on d_model; the argos engine also caps the output length
+    relative to the input.
+    """
+    import math
+
+    low, high = (64, 0.6), (512, 3.75)
+    t = (math.log(max(d_model, 1)) - math.log(low[0])) / (math.log(high[0]) - math.log(low[0]))
+    bias = low[1] + t * (high[1] - low[1])
+    return round(max(bias, 0.0) * weight_scale / 0.05, 3)
+
+
+def train_sentencepiece(texts: Iterable[str], vocab_size: int, model_path: Path) -> list[str]:
+    """Train a unigram SentencePiece model on the lines of ``texts``; return its pieces."""
+    import sentencepiece as spm
+
+    lines = [line.strip() for text in texts for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise ValueError("build_argos_package needs some French text to train SentencePiece on")
+    model = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(lines),
+        model_writer=model,
+        vocab_size=vocab_size,
+        hard_vocab_limit=False,  # small corpora give fewer pieces; we pad
+        model_type="unigram",
+        character_coverage=1.0,
+        num_threads=1,  # deterministic
+        minloglevel=2,
+    )
+    model_path.write_bytes(model.getvalue())
+    processor = spm.SentencePieceProcessor(model_file=str(model_path))
+    pieces = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
+    assert tuple(pieces[:3]) == SPECIAL_PIECES, pieces[:3]
+    return pieces
+
+
+def pad_vocabulary(pieces: list[str], vocab_size: int) -> list[str]:
+    """The SentencePiece pieces, then unused filler tokens up to ``vocab_size``."""
+    return pieces + [f"<unused_{i}>" for i in range(max(0, vocab_size - len(pieces)))]
+
+
+def transformer_spec(
+    vocabulary: list[str],
+    real_pieces: int,
+    *,
+    layers: int,
+    d_model: int,
+    heads: int,
+    ffn: int,
+    eos_bias: float,
+    weight_scale: float,
+    seed: int,
+):
+    """A ctranslate2 TransformerSpec with every weight set to random numpy arrays."""
+    import numpy as np
+    from ctranslate2.specs import TransformerSpec
+
+    if d_model % heads:
+        raise ValueError(f"d_model {d_model} is not divisible by heads {heads}")
+    rng = np.random.default_rng(seed)
+
+    def normal(*shape: int) -> np.ndarray:
+        return (rng.standard_normal(shape, dtype=np.float32) * weight_scale).astype(np.float32)
+
+    spec = TransformerSpec.from_config((layers, layers), heads)  # pre-norm, ReLU, sinusoidal
+    size = len(vocabulary)
+    spec.encoder.embeddings[0].weight = normal(size, d_model)
+    spec.decoder.embeddings.weight = normal(size, d_model)
+    set_layer_norm(spec.encoder.layer_norm, d_model)
+    set_layer_norm(spec.decoder.layer_norm, d_model)
+    for layer in spec.encoder.layer:
+        set_self_attention(layer.self_attention, d_model, normal)
+        set_ffn(layer.ffn, d_model, ffn, normal)
+    for layer in spec.decoder.layer:
+        set_self_attention(layer.self_attention, d_model, normal)
+        set_cross_attention(layer.attention, d_model, normal)
+        set_ffn(layer.ffn, d_model, ffn, normal)
+    spec.decoder.projection.weight = normal(size, d_model)
+    bias = np.zeros(size, dtype=np.float32)
+    bias[SPECIAL_PIECES.index("</s>")] = eos_bias
+    bias[SPECIAL_PIECES.index("<s>")] = -1e4  # never generate bos or unk or fillers
+    bias[SPECIAL_PIECES.index("<unk>")] = -1e4
+    bias[real_pieces:] = -1e4
+    spec.decoder.projection.bias = bias
+    spec.register_source_vocabulary(vocabulary)
+    spec.register_target_vocabulary(vocabulary)
+    return spec
+
+
+def set_layer_norm(norm, d_model: int) -> None:
+    import numpy as np
+
+    norm.gamma = np.ones(d_model, dtype=np.float32)
+    norm.beta = np.zeros(d_model, dtype=np.float32)
+
+
+def set_linear(linear, rows: int, columns: int, normal) -> None:
+    import numpy as np
+
+    linear.weight = normal(rows, columns)
+    linear.bias = np.zeros(rows, dtype=np.float32)
+
+
+def set_self_attention(attention, d_model: int, normal) -> None:
+    set_layer_norm(attention.layer_norm, d_model)
+    set_linear(attention.linear[0], 3 * d_model, d_model, normal)  # fused q, k, v
+    set_linear(attention.linear[1], d_model, d_model, normal)  # output
+
+
+def set_cross_attention(attention, d_model: int, normal) -> None:
+    set_layer_norm(attention.layer_norm, d_model)
+    set_linear(attention.linear[0], d_model, d_model, normal)  # query
+    set_linear(attention.linear[1], 2 * d_model, d_model, normal)  # fused k, v of memory
+    set_linear(attention.linear[2], d_model, d_model, normal)  # output
+
+
+def set_ffn(ffn_spec, d_model: int, ffn: int, normal) -> None:
+    set_layer_norm(ffn_spec.layer_norm, d_model)
+    set_linear(ffn_spec.linear_0, ffn, d_model, normal)
+    set_linear(ffn_spec.linear_1, d_model, ffn, normal)
+
+
+def write_metadata(root: Path, version: str, pieces: int, layers: int, d_model: int, eos_bias: float) -> None:
+    """metadata.json with the fields argostranslate reads, and a README.md like real packages."""
+    metadata = {
+        "package_version": version,
+        "argos_version": "1.9",
+        "from_code": "fr",
+        "from_name": "French",
+        "to_code": "en",
+        "to_name": "English",
+        "type": "translate",
+        "links": [],
+    }
+    (root / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
+    (root / "README.md").write_text(
+        "# Synthetic French -> English package (align)\n\n"
+        f"Random-weight transformer ({layers}+{layers} layers, d_model {d_model}, "
+        f"{pieces} SentencePiece pieces, end-of-sentence bias {eos_bias}).\n"
+        "For testing and benchmarking only: its translations are gibberish.\n",
+        encoding="utf-8",
+    )
+
+
+def zip_folder(root: Path, archive: Path) -> None:
+    """Zip ``root`` (keeping its name as the single top folder) atomically into ``archive``."""
+    partial = archive.with_name(archive.name + ".partial")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        for path in sorted(root.rglob("*")):
+            zf.write(path, path.relative_to(root.parent).as_posix())
+    partial.replace(archive)
+
+
+def main() -> None:  # pragma: no cover - convenience for benchmarks
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Build a synthetic fr->en .argosmodel")
+    parser.add_argument("out_dir")
+    parser.add_argument("texts", nargs="+", help="French text files to train SentencePiece on")
+    parser.add_argument("--base", action="store_true", help="transformer-base size (benchmarks)")
+    parser.add_argument("--quantization", default=None)
+    args = parser.parse_args()
+    sizes = TRANSFORMER_BASE if args.base else {}
+    texts = [Path(p).read_text(encoding="utf-8") for p in args.texts]
+    print(build_argos_package(args.out_dir, texts=texts, quantization=args.quantization, **sizes))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
