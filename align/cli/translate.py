@@ -1,0 +1,100 @@
+"""``align translate ARTICLE... [-o DIR] [--glossary FILE] [--model NAME|PATH]``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the .tei.xml files (default: beside each article).")
+@click.option("--glossary", "glossary_path", type=click.Path(path_type=Path),
+              help="Glossary (TSV or TBX) whose canonical forms the translation must use.")
+@click.option("--glossary-mode", type=click.Choice(["placeholder", "canonical"]), default=None,
+              help="How glossary terms are protected from the engine (default: the engine's best).")
+@click.option("--engine", type=click.Choice(["argos", "apertium"]), default=None,
+              help="Translation engine (default: argos if a fr->en package is installed, else apertium).")
+@click.option("--model", default=None, help="Argos package name or folder (default: the installed fr->en one).")
+@click.option("--beam-size", type=click.IntRange(1, 64), default=None, help="Beam size (argos; default 4).")
+@click.option("--batch-size", type=click.IntRange(1), default=None, help="Max tokens per batch (argos).")
+@click.option("--threads", type=click.IntRange(0), default=None, help="CPU threads (argos; 0 = all cores).")
+@click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]), default=None, help="Device (argos).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the translation memory.")
+@click.option("--force", is_flag=True, help="Retranslate articles whose output is already up to date.")
+def translate(articles, output_dir, glossary_path, glossary_mode, engine, model, beam_size,
+              batch_size, threads, device, no_cache, force) -> int:
+    """Translate French ARTICLES into aligned TEI files (ARTICLE.tei.xml).
+
+    A rerun skips articles already translated with the same engine, model,
+    settings and glossary, so an interrupted run resumes where it stopped.
+    """
+    from align.errors import AlignError
+    from align.translate import is_up_to_date, output_path, sha256_file, translate_file
+
+    engine_options = {k: v for k, v in dict(
+        model=model, beam_size=beam_size, max_batch_tokens=batch_size, threads=threads, device=device,
+    ).items() if v is not None}
+    translator = _load_engine(engine, engine_options)
+    glossary = _load_glossary(glossary_path)
+    memory = None if no_cache else _open_memory()
+
+    failures = 0
+    bar = _progress(len(articles))
+    try:
+        for article in articles:
+            bar.set_postfix_str(article.name)
+            out = output_path(article, output_dir)
+            try:
+                if not force and article.is_file() and is_up_to_date(out, sha256_file(article), translator, glossary):
+                    click.echo(f"{article}: up to date ({out})", err=True)
+                else:
+                    doc = translate_file(article, translator, out, glossary=glossary, memory=memory,
+                                         glossary_mode=glossary_mode)
+                    _report_problems(article, doc)
+                    bar.write(f"{article} -> {out} ({len(doc.links)} sentences)", file=sys.stderr)
+            except AlignError as exc:
+                failures += 1
+                bar.write(f"align: error: {exc}", file=sys.stderr)
+            bar.update(1)
+    finally:
+        bar.close()
+    if failures:
+        click.echo(f"align: {failures} of {len(articles)} article(s) failed", err=True)
+        click.get_current_context().exit(1)
+    return 0
+
+
+def _load_engine(name, options):
+    from align.engines.base import get_engine
+
+    return get_engine(name, **options)
+
+
+def _load_glossary(path):
+    if path is None:
+        return None
+    from align.glossary import load_glossary
+
+    return load_glossary(path)
+
+
+def _open_memory():
+    from align.cache import TranslationMemory
+
+    return TranslationMemory()
+
+
+def _progress(total: int):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="article", file=sys.stderr, disable=None, dynamic_ncols=True)
+
+
+def _report_problems(article: Path, doc) -> None:
+    for sentence in doc.source.sentences():
+        for note in sentence.notes:
+            click.echo(f"{article}: {sentence.id}: {note}", err=True)

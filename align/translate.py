@@ -1,0 +1,217 @@
+"""The translation pipeline: a French Document in, an AlignedDocument out.
+
+    text --segment--> Document (fr) --engine (+glossary, +memory)--> Document (en)
+         --> AlignedDocument with one 1-1 Link per French sentence --> TEI
+
+Body sentences go to the engine in one batch per article (the engine sorts and
+batches them itself); page furniture is copied to the English side untouched.
+With a glossary, every sentence is protected before translation and repaired
+after it (align/enforce.py); what cannot be repaired lands in Sentence.notes.
+With a translation memory (align/cache.py), known sentences never reach the
+engine, and finished batches survive an interrupted run.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Sequence
+
+from align import __version__
+from align.document import (
+    AlignedDocument,
+    Document,
+    Link,
+    Paragraph,
+    Provenance,
+    Sentence,
+    TermSpan,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from align.cache import TranslationMemory
+    from align.engines.base import Engine
+    from align.glossary import Glossary
+
+TranslateBatch = Callable[[list[str]], list[str]]
+
+
+@dataclass
+class SentenceTranslation:
+    """One engine output, with the glossary's findings on both sides."""
+
+    text: str
+    source_terms: list[TermSpan] = field(default_factory=list)
+    target_terms: list[TermSpan] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def translate_sentences(
+    sentences: Sequence[str],
+    engine: "Engine",
+    *,
+    glossary: "Glossary | None" = None,
+    memory: "TranslationMemory | None" = None,
+    glossary_mode: str | None = None,
+) -> list[SentenceTranslation]:
+    """Translate French sentences, one result per input, in order."""
+    translate_batch = _batch_translator(engine, glossary, memory)
+    texts = list(sentences)
+    if not texts:
+        return []
+    if glossary is None:
+        return [SentenceTranslation(text) for text in translate_batch(texts)]
+    from align import enforce
+
+    options = {"mode": glossary_mode} if glossary_mode else {}
+    restored = enforce.enforce_batch(texts, glossary, translate_batch, **options)
+    return [
+        SentenceTranslation(r.text, list(r.source_terms), list(r.target_terms), list(r.problems))
+        for r in restored
+    ]
+
+
+def _batch_translator(
+    engine: "Engine", glossary: "Glossary | None", memory: "TranslationMemory | None"
+) -> TranslateBatch:
+    if memory is None:
+        return lambda batch: list(engine.translate_batch(batch))
+    from align.cache import translate_with_memory
+
+    glossary_key = glossary.sha256 if glossary is not None else ""
+    return lambda batch: translate_with_memory(batch, engine, memory, glossary_key=glossary_key)
+
+
+def translate_document(
+    source: Document,
+    engine: "Engine",
+    *,
+    glossary: "Glossary | None" = None,
+    memory: "TranslationMemory | None" = None,
+    glossary_mode: str | None = None,
+    provenance: Provenance | None = None,
+) -> AlignedDocument:
+    """Translate every body sentence of ``source``; copy furniture as it is."""
+    to_translate = [s for p, s in source.iter_sentences() if p.kind != "furniture"]
+    results = translate_sentences(
+        [s.text for s in to_translate], engine,
+        glossary=glossary, memory=memory, glossary_mode=glossary_mode,
+    )
+    by_id = dict(zip((s.id for s in to_translate), results))
+
+    target_paragraphs: list[Paragraph] = []
+    links: list[Link] = []
+    sentence_count = 0
+    for p_index, paragraph in enumerate(source.paragraphs, start=1):
+        target_sentences = []
+        for sentence in paragraph.sentences:
+            sentence_count += 1
+            target_id = f"en.s{sentence_count}"
+            result = by_id.get(sentence.id)
+            if result is None:  # furniture: kept verbatim on both sides
+                target_sentences.append(Sentence(target_id, sentence.text))
+            else:
+                sentence.terms = result.source_terms
+                sentence.notes = list(result.problems)
+                target_sentences.append(
+                    Sentence(target_id, result.text, list(result.target_terms), list(result.problems))
+                )
+            links.append(Link((sentence.id,), (target_id,)))
+        target_paragraphs.append(Paragraph(f"en.p{p_index}", target_sentences, paragraph.kind))
+
+    aligned = AlignedDocument(source, Document("en", target_paragraphs), links)
+    aligned.provenance = _provenance(engine, glossary, provenance)
+    return aligned
+
+
+def _provenance(engine: "Engine", glossary: "Glossary | None", base: Provenance | None) -> Provenance:
+    info = engine.info()
+    prov = base or Provenance()
+    prov.method = "translation"
+    prov.engine = info.name
+    prov.engine_version = info.version
+    prov.model = info.model
+    prov.model_version = info.model_version
+    prov.settings = {k: str(v) for k, v in info.settings.items()}
+    prov.glossary = glossary.info() if glossary is not None else None
+    prov.date = prov.date or _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+    prov.align_version = __version__
+    return prov
+
+
+def sha256_file(path: Path) -> str:
+    """The sha256 of the file's bytes, as recorded in the TEI header."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def output_path(article: Path, out_dir: Path | None) -> Path:
+    """``dir/000_x.txt`` -> ``OUT/000_x.tei.xml`` (beside the input without -o)."""
+    name = article.name[: -len(article.suffix)] if article.suffix else article.name
+    return (out_dir or article.parent) / f"{name}.tei.xml"
+
+
+def is_up_to_date(out_path: Path, source_sha256: str, engine: "Engine", glossary: "Glossary | None") -> bool:
+    """True when ``out_path`` already holds this article translated with the
+    same engine, model, settings and glossary: a rerun after an interruption
+    skips it (outputs are written atomically, so an existing file is whole)."""
+    if not out_path.is_file():
+        return False
+    from align import tei
+    from align.errors import AlignError
+
+    try:
+        prov = tei.read_tei(out_path).provenance
+    except AlignError:
+        return False
+    info = engine.info()
+    wanted_glossary = glossary.sha256 if glossary is not None else ""
+    have_glossary = prov.glossary.sha256 if prov.glossary is not None else ""
+    return (
+        prov.source_sha256 == source_sha256
+        and (prov.engine, prov.engine_version, prov.model, prov.model_version)
+        == (info.name, info.version, info.model, info.model_version)
+        and prov.settings == {k: str(v) for k, v in info.settings.items()}
+        and have_glossary == wanted_glossary
+    )
+
+
+def translate_file(
+    article: Path,
+    engine: "Engine",
+    out_path: Path,
+    *,
+    glossary: "Glossary | None" = None,
+    memory: "TranslationMemory | None" = None,
+    glossary_mode: str | None = None,
+) -> AlignedDocument:
+    """Read, segment, translate and write one article as aligned TEI (atomically)."""
+    from align import tei
+    from align.io import read_text
+    from align.segment import segment
+
+    text = read_text(article)
+    source = segment(text, "fr")
+    if not source.sentences():
+        from align.errors import InputError
+
+        raise InputError(f"{article}: no sentences found")
+    provenance = Provenance(
+        title=_title(source, article),
+        source_file=article.name,
+        source_sha256=sha256_file(article),
+    )
+    aligned = translate_document(
+        source, engine, glossary=glossary, memory=memory,
+        glossary_mode=glossary_mode, provenance=provenance,
+    )
+    tei.write_tei(aligned, out_path)
+    return aligned
+
+
+def _title(source: Document, article: Path) -> str:
+    for paragraph in source.paragraphs:
+        if paragraph.kind == "heading" and paragraph.sentences:
+            return paragraph.sentences[0].text
+    return article.stem
