@@ -271,15 +271,18 @@ def _block_paragraphs(lines: list[str]) -> list[_RawParagraph]:
             groups[-1].append(line)
         else:
             groups.append([line])
-    return [_raw_paragraph(" ".join(group)) for group in groups]
+    return [_raw_paragraph(group) for group in groups]
 
 
-def _raw_paragraph(text: str) -> _RawParagraph:
-    text = " ".join(text.split())
-    marker = _BULLET.match(text)
-    if marker and marker.end() < len(text):
-        return _RawParagraph(text[marker.end():], True)
-    return _RawParagraph(text, False)
+def _raw_paragraph(lines: list[str]) -> _RawParagraph:
+    """Join a paragraph's lines; a bullet marker followed by text on the first line is dropped."""
+    first = " ".join(lines[0].split())
+    rest = " ".join(" ".join(lines[1:]).split())
+    marker = _BULLET.match(first)
+    bullet = bool(marker) and marker.end() < len(first)
+    if bullet:
+        first = first[marker.end():]
+    return _RawParagraph(f"{first} {rest}".strip(), bullet)
 
 
 def _kind(raw: _RawParagraph) -> str:
