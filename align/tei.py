@@ -384,7 +384,7 @@ class _Problem(Exception):
 
 def _read(root) -> AlignedDocument:
     if root.tag != T + "TEI":
-        raise _Problem(f"not align's TEI: the root element is <{_local(root.tag)}>, expected TEI <TEI>")
+        raise _Problem(f"not align's TEI: the root element is <{_local(root.tag)}>, expected <TEI> in the TEI namespace")
     ids = _index_ids(root)
     source_el, target_el = _side_texts(root)
     source, target = _read_document(source_el), _read_document(target_el)
@@ -658,10 +658,14 @@ def reference_problems(tree) -> list[str]:
         ref = (term.get("ref") or "").removeprefix("#")
         if ids.get(ref) is None or _local(ids[ref].tag) != "category":
             problems.append(f"line {term.sourceline}: <term ref=\"#{ref}\"> has no glossary category")
-    for note in root.iterfind(".//t:p/t:note", ns):
-        target = (note.get("target") or "").removeprefix("#")
-        if target not in sentence_side:
-            problems.append(f"line {note.sourceline}: <note target=\"#{target}\"> is not a sentence")
+    for paragraph in root.iterfind(".//t:body/t:p", ns):
+        preceding = set()
+        for child in paragraph:
+            if child.tag == T + "s":
+                preceding.add(child.get(XML_ID))
+            elif child.tag == T + "note" and (child.get("target") or "").removeprefix("#") not in preceding:
+                problems.append(f"line {child.sourceline}: <note target=\"{child.get('target')}\"> does not point "
+                                "at a preceding <s> of its paragraph")
     return problems
 
 
