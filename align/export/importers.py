@@ -1,0 +1,225 @@
+"""Importers: parallel text that users already have -> AlignedDocument (then TEI).
+
+* TMX (any tool's, read with translate-toolkit): one link per translation
+  unit, one sentence per side per unit. Units that align wrote keep their
+  paragraphs and kinds (``x-align-paragraph``/``x-align-kind`` props, see
+  :mod:`align.export.tmx`); other units each make their own paragraph.
+* Two line-aligned files (``.fr`` and ``.en``, as written by
+  :mod:`align.export.txt`, Moses, OPUS): line n of one is the translation of
+  line n of the other. A line blank on both sides separates paragraphs; a
+  line blank on one side only is a 1-0 or 0-1 link.
+
+An n-m link that an export joined into one segment or line comes back as
+one sentence per side: the texts survive, the sentence boundaries inside
+the link do not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import Counter
+from datetime import datetime, timezone
+from io import BytesIO
+from pathlib import Path
+
+from align.document import (
+    PARAGRAPH_KINDS,
+    AlignedDocument,
+    Document,
+    Link,
+    Paragraph,
+    Provenance,
+    Sentence,
+    number,
+)
+from align.errors import InputError
+
+FORMATS = ("tmx", "txt")
+
+
+# --------------------------------------------------------------------------- shared
+
+
+class _Builder:
+    """Collects (source text, target text, paragraph key, kind) rows into two
+    numbered Documents and their 1-1 / 1-0 / 0-1 links."""
+
+    def __init__(self, source_lang: str = "fr", target_lang: str = "en") -> None:
+        self.source = Document(source_lang, [])
+        self.target = Document(target_lang, [])
+        self.pairs: list[tuple[Sentence | None, Sentence | None]] = []
+        self._key: object = object()
+
+    def add(self, source_text: str, target_text: str, paragraph_key: object, kind: str = "body") -> None:
+        """Add one link; rows with the same ``paragraph_key`` in a row share a paragraph."""
+        if not source_text.strip() and not target_text.strip():
+            return
+        if paragraph_key != self._key:
+            self.source.paragraphs.append(Paragraph("", [], kind))
+            self.target.paragraphs.append(Paragraph("", [], kind))
+            self._key = paragraph_key
+        source = Sentence("", source_text) if source_text.strip() else None
+        target = Sentence("", target_text) if target_text.strip() else None
+        if source:
+            self.source.paragraphs[-1].sentences.append(source)
+        if target:
+            self.target.paragraphs[-1].sentences.append(target)
+        self.pairs.append((source, target))
+
+    def build(self, provenance: Provenance) -> AlignedDocument:
+        for document in (self.source, self.target):
+            document.paragraphs = [p for p in document.paragraphs if p.sentences]
+            number(document)
+        links = [Link((s.id,) if s else (), (t.id,) if t else ()) for s, t in self.pairs]
+        return AlignedDocument(self.source, self.target, links, provenance)
+
+
+def _read_bytes(path: Path, what: str) -> bytes:
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, not a {what} file")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    if not data.strip():
+        raise InputError(f"{path}: empty file, expected {what}")
+    return data
+
+
+def _provenance(title: str, engine: str, source: Path, source_data: bytes, **extra: str) -> Provenance:
+    from align import __version__
+
+    return Provenance(
+        title=title,
+        source_file=str(source),
+        source_sha256=hashlib.sha256(source_data).hexdigest(),
+        method="alignment",
+        engine=engine,
+        date=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        align_version=__version__,
+        **extra,
+    )
+
+
+# --------------------------------------------------------------------------- TMX
+
+
+def read_tmx(path: str | os.PathLike[str], source_lang: str = "fr", target_lang: str = "en") -> AlignedDocument:
+    """The translation units of a TMX file as an AlignedDocument (see module doc)."""
+    from lxml import etree
+    from translate.storage.tmx import tmxfile
+
+    from align.export.tmx import PROP_KIND, PROP_PARAGRAPH
+    from align.tei import safe_parser
+
+    path = Path(path)
+    data = _read_bytes(path, "TMX")
+    try:
+        root = etree.fromstring(data, safe_parser())
+    except etree.XMLSyntaxError as exc:
+        raise InputError(f"{path}: not well-formed XML ({' '.join(str(exc).split())})") from None
+    if etree.QName(root).localname != "tmx":
+        raise InputError(f"{path}: not a TMX file (root element <{etree.QName(root).localname}>, expected <tmx>)")
+    source_code = _language_code(root, source_lang, path)
+    target_code = _language_code(root, target_lang, path)
+    try:
+        memory = tmxfile(BytesIO(data), sourcelanguage=source_code, targetlanguage=target_code)
+    except Exception as exc:  # translate-toolkit raises assorted errors on odd TMX
+        raise InputError(f"{path}: cannot read TMX ({' '.join(str(exc).split())})") from None
+    builder = _Builder(source_lang, target_lang)
+    for index, unit in enumerate(memory.units):
+        props = _props(unit)
+        kind = props.get(PROP_KIND, "body")
+        builder.add(unit.source or "", unit.target or "", props.get(PROP_PARAGRAPH, index),
+                    kind if kind in PARAGRAPH_KINDS else "body")
+    if not builder.pairs:
+        raise InputError(f"{path}: no translation unit with {source_lang} or {target_lang} text")
+    header = root.find("header")
+    tool = "" if header is None else " ".join(
+        filter(None, (header.get("creationtool"), header.get("creationtoolversion"))))
+    provenance = _provenance(path.stem, "tmx", path, data)
+    if tool:
+        provenance.settings["creationtool"] = tool
+    return builder.build(provenance)
+
+
+def _language_code(root, lang: str, path: Path) -> str:
+    """The xml:lang spelling of ``lang`` most used by the TMX's ``<tuv>`` (``fr``, ``fr-FR``, ``FR-ca``...)."""
+    from align.tei import XML_LANG
+
+    codes = Counter(tuv.get(XML_LANG) or tuv.get("lang") or "" for tuv in root.iter("tuv"))
+    matching = [code for code, _ in codes.most_common() if code.lower().split("-")[0].split("_")[0] == lang]
+    if not matching:
+        found = ", ".join(sorted(code for code in codes if code)) or "none"
+        raise InputError(f"{path}: no {lang!r} variant in the TMX (languages found: {found})")
+    return matching[0]
+
+
+def _props(unit) -> dict[str, str]:
+    return {prop.get("type", ""): prop.text or "" for prop in unit.xmlelement.iterfind(unit.namespaced("prop"))}
+
+
+# --------------------------------------------------------------------------- line-aligned text
+
+
+def txt_paths(paths: list[str | os.PathLike[str]], source_lang: str = "fr", target_lang: str = "en"
+              ) -> tuple[Path, Path]:
+    """The (French, English) files of a line-aligned pair given as two paths, or as
+    one stem or one of the two files (``x``, ``x.fr`` or ``x.en`` -> ``x.fr``, ``x.en``)."""
+    if len(paths) == 2:
+        return Path(paths[0]), Path(paths[1])
+    if len(paths) != 1:
+        raise InputError(f"line-aligned text needs the {source_lang} and the {target_lang} file, got {len(paths)} files")
+    stem = Path(paths[0])
+    if stem.suffix in (f".{source_lang}", f".{target_lang}"):
+        stem = stem.with_suffix("")
+    return stem.with_name(f"{stem.name}.{source_lang}"), stem.with_name(f"{stem.name}.{target_lang}")
+
+
+def read_txt(source_path: str | os.PathLike[str], target_path: str | os.PathLike[str],
+             source_lang: str = "fr", target_lang: str = "en") -> AlignedDocument:
+    """Two line-aligned files as an AlignedDocument (see module doc)."""
+    from align.io import read_text
+
+    source_path, target_path = Path(source_path), Path(target_path)
+    source_lines = _lines(read_text(source_path))
+    target_lines = _lines(read_text(target_path))
+    if len(source_lines) != len(target_lines):
+        raise InputError(
+            f"{source_path} has {len(source_lines)} lines but {target_path} has {len(target_lines)}: "
+            "line-aligned files must have the same number of lines"
+        )
+    builder = _Builder(source_lang, target_lang)
+    paragraph = 0
+    for source, target in zip(source_lines, target_lines):
+        if not source.strip() and not target.strip():
+            paragraph += 1
+        else:
+            builder.add(source, target, paragraph)
+    title = source_path.stem if source_path.suffix == f".{source_lang}" else source_path.name
+    provenance = _provenance(title, "txt", source_path, source_path.read_bytes(),
+                             target_file=str(target_path),
+                             target_sha256=hashlib.sha256(target_path.read_bytes()).hexdigest())
+    return builder.build(provenance)
+
+
+def _lines(text: str) -> list[str]:
+    lines = text.split("\n")
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
+# --------------------------------------------------------------------------- dispatch
+
+
+def read(format_name: str, paths: list[str | os.PathLike[str]]) -> AlignedDocument:
+    """Import ``paths`` (one TMX; or the two line-aligned files) as an AlignedDocument."""
+    if format_name == "tmx":
+        if len(paths) != 1:
+            raise InputError(f"import --from tmx takes one TMX file, got {len(paths)}")
+        return read_tmx(paths[0])
+    if format_name == "txt":
+        return read_txt(*txt_paths(paths))
+    raise InputError(f"unknown import format {format_name!r} (expected one of {', '.join(FORMATS)})")
