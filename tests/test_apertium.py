@@ -83,7 +83,7 @@ def test_raw_apertium_mangles_names_the_glossary_must_fix(engine):
 
 @needs_apertium
 def test_passthrough_text_comes_back_verbatim(engine):
-    protected = "Kim Jong Un  [sic] \\ un"
+    protected = "Kim Jong Un  [sic] \\ Is un"
     (out,) = engine.translate_batch([f"Le discours de {passthrough(protected)} a duré une heure."])
     assert protected in out
     assert apertium.PASSTHROUGH_START not in out and apertium.PASSTHROUGH_END not in out
@@ -94,6 +94,13 @@ def test_passthrough_text_comes_back_verbatim(engine):
 def test_the_blank_of_a_dropped_word_does_not_leave_a_double_space(engine):
     (out,) = engine.translate_batch(["Le dirigeant s’est engagé à renforcer les relations."])
     assert "engaged to" in out and "  " not in out
+
+
+@needs_apertium
+def test_no_capitalised_verb_after_an_unknown_first_word(engine):
+    raw, placeholder = engine.translate_batch(["Choïgou a déclaré mardi.", "M. ZXQ1 a déclaré mardi."])
+    assert raw.startswith("Choïgou has declared")
+    assert placeholder.startswith("M. ZXQ1 has declared")
 
 
 @needs_apertium

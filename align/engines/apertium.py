@@ -24,8 +24,10 @@ ourselves (``-f none``), so nothing in the text is interpreted.
   still comes back wrong raises EngineError. A sentence is never misaligned.
 * Newlines and tabs inside a sentence are ordinary blanks for Apertium and come
   back as they are; empty or blank sentences are returned as they are without
-  running Apertium. Runs of spaces between words (Apertium keeps the blank of a
-  word it drops: "s'est engagé" -> "has engaged  to") become one space.
+  running Apertium.
+* Two systematic blemishes are tidied outside passthrough text (see _tidy):
+  double spaces where Apertium dropped a word, and a capitalised auxiliary
+  after a sentence-initial unknown word ("Choïgou Has declared").
 
 Untouched text (for glossary protection), measured with apertium 3.8.3,
 apertium-fr-es 0.9.4, apertium-eng-spa 0.8.1
@@ -71,6 +73,11 @@ PASSTHROUGH_END = "\ue001"
 
 _STREAM_SPECIAL = frozenset("[]\\^$/@{}<>")
 _MARKER = re.compile(r"<align-s(\d+)>")
+#: where a passthrough (superblank) text sits while the engine's text is tidied
+_SLOT_START, _SLOT_END = "\ue002", "\ue003"
+_SLOT = re.compile(f"{_SLOT_START}(\\d+){_SLOT_END}")
+_DOUBLE_SPACE = re.compile(r"(?<=\S) {2,}(?=\S)")
+_CAPITAL_AUXILIARY = re.compile(r"(?<=\w )(Has|Have|Had|Is|Are|Was|Were)(?= [a-z])")
 _PASSTHROUGH = re.compile(f"{PASSTHROUGH_START}(.*?){PASSTHROUGH_END}", re.DOTALL)
 
 
@@ -170,7 +177,9 @@ def _to_stream(text: str) -> str:
 
 
 def _escape(text: str) -> str:
-    text = text.replace("\0", " ").replace(PASSTHROUGH_START, "").replace(PASSTHROUGH_END, "")
+    for reserved in (PASSTHROUGH_START, PASSTHROUGH_END, _SLOT_START, _SLOT_END):
+        text = text.replace(reserved, "")
+    text = text.replace("\0", " ")
     return "".join("\\" + c if c in _STREAM_SPECIAL else c for c in text)
 
 
@@ -181,21 +190,22 @@ def _read_chunks(stream: str, expected: int) -> list[str]:
         raise _Misaligned(f"{expected} sentences in, {len(chunks)} out")
     texts = []
     for n, chunk in enumerate(chunks):
-        numbers, text = _unformat(chunk)
+        numbers, text, verbatim = _unformat(chunk)
         if numbers != [n]:
             raise _Misaligned(f"chunk {n} carries the sentence numbers {numbers}")
-        texts.append(text.strip())
+        text = _tidy(text.strip())
+        texts.append(_SLOT.sub(lambda m: verbatim[int(m.group(1))], text))
     return texts
 
 
-def _unformat(chunk: str) -> tuple[list[int], str]:
-    """Unescape one chunk; return its sentence markers and its plain text.
+def _unformat(chunk: str) -> tuple[list[int], str, list[str]]:
+    """Unescape one chunk: its sentence markers, its text, its verbatim pieces.
 
-    Superblanks other than our markers (passthrough text, the final ``[]``) are
-    replaced by their content, unescaped and untouched. Outside them, a run of
-    spaces becomes one: Apertium keeps the blank of a word it drops
-    ("s'est engagé" -> "has engaged  to")."""
+    Superblanks other than our markers (passthrough text, the final ``[]``)
+    stand in the text as slots (``\ue002N\ue003``) for their unescaped
+    content, so that tidying the engine's text never touches them."""
     numbers: list[int] = []
+    verbatim: list[str] = []
     out: list[str] = []
     i = 0
     while i < len(chunk):
@@ -203,21 +213,33 @@ def _unformat(chunk: str) -> tuple[list[int], str]:
         if char == "\\" and i + 1 < len(chunk):
             out.append(chunk[i + 1])
             i += 2
-        elif char == " " and out and out[-1] == " ":
-            i += 1
         elif char == "[":
             end = _closing_bracket(chunk, i + 1)
             content = chunk[i + 1 : end]
             marker = _MARKER.fullmatch(content)
             if marker:
                 numbers.append(int(marker.group(1)))
-            else:
-                out.append(_unescape(content))
+            elif content:
+                out.append(f"{_SLOT_START}{len(verbatim)}{_SLOT_END}")
+                verbatim.append(_unescape(content))
             i = end + 1
         else:
             out.append(char)
             i += 1
-    return numbers, "".join(out).replace("\uffff", "")
+    return numbers, "".join(out).replace("\uffff", ""), verbatim
+
+
+def _tidy(text: str) -> str:
+    """Repair two systematic blemishes of the pivot's English.
+
+    * Apertium keeps the blank of a word it drops ("s'est engagé" -> "has
+      engaged  to"): runs of spaces become one.
+    * After a sentence-initial word spa-eng does not know (a name, a glossary
+      placeholder), it capitalises the verb: "Choïgou Has declared",
+      "M. ZXQ1 Has declared". Auxiliaries after a word and before a lower-case
+      word are put back in lower case."""
+    text = _DOUBLE_SPACE.sub(" ", text)
+    return _CAPITAL_AUXILIARY.sub(lambda m: m.group(1).lower(), text)
 
 
 def _closing_bracket(chunk: str, start: int) -> int:
