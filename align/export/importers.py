@@ -118,7 +118,7 @@ def read_tmx(path: str | os.PathLike[str], source_lang: str = "fr", target_lang:
     path = Path(path)
     data = _read_bytes(path, "TMX")
     try:
-        root = etree.fromstring(data, safe_parser())
+        root = etree.fromstring(data, safe_parser(), base_url=str(path))
     except etree.XMLSyntaxError as exc:
         raise InputError(f"{path}: not well-formed XML ({' '.join(str(exc).split())})") from None
     if etree.QName(root).localname != "tmx":
