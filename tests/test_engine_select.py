@@ -78,3 +78,34 @@ def test_translate_cli_with_apertium_unavailable_is_one_line(run_align, tmp_path
     assert result.exit_code != 0
     assert "no translation engine" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.fixture(scope="module")
+def synthetic_argos_dir(tmp_path_factory, seed_files) -> Path:
+    """A package folder holding the synthetic fr->en argos package (random weights)."""
+    from align.models import install_package
+    from align.synthetic_model import build_argos_package
+
+    built = tmp_path_factory.mktemp("built")
+    texts = [seed.read_text(encoding="utf-8") for seed in seed_files]
+    archive = build_argos_package(built, texts=texts, vocab_size=500)
+    packages = tmp_path_factory.mktemp("argos-packages")
+    install_package(archive, packages_dir=packages)
+    return packages
+
+
+def test_an_installed_argos_package_is_preferred_without_notice(synthetic_argos_dir, monkeypatch, capsys):
+    pytest.importorskip("align.engines.argos", reason="the argos engine module is not in this tree yet")
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(synthetic_argos_dir))
+    engine = get_engine(None, beam_size=2, threads=1)
+    info = engine.info()
+    assert info.name == "argos"
+    assert info.settings["beam_size"] == "2"
+    assert APERTIUM_NOTICE not in capsys.readouterr().err
+    assert len(engine.translate_batch(["Le chat est noir.", "Il pleut."])) == 2
+
+
+@needs_apertium
+def test_apertium_by_name_even_when_argos_is_installed(synthetic_argos_dir, monkeypatch):
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(synthetic_argos_dir))
+    assert get_engine("apertium").info().name == "apertium"
