@@ -352,11 +352,21 @@ def _piecewise(protected: list[Protected], translate_batch: Callable[[list[str]]
                 parts.append(piece)
             if number < len(p.matches):
                 parts.append(f"{TOKEN_PREFIX}{number + 1}")
-        joined = "".join(parts)
+        joined = _join_words(parts)
         as_tokens = Protected(p.source, joined, p.matches, "placeholder", p.glossary,
                               [f"{TOKEN_PREFIX}{n}" for n in range(1, len(p.matches) + 1)])
         results.append(restore(as_tokens, joined))
     return results
+
+
+def _join_words(parts: list[str]) -> str:
+    """Concatenate, with a space where two words would otherwise be glued."""
+    text = ""
+    for part in parts:
+        if text and part and text[-1].isalnum() and part[0].isalnum():
+            text += " "
+        text += part
+    return text
 
 
 def _has_words(piece: str) -> bool:

@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""How well the glossary is enforced in translation, and how well check-terms finds variants.
+
+    python3 scripts/glossary_eval.py [--glossary FILE] [--seeds DIR] [--data DIR] [--no-argos]
+
+1. Enforcement. The sentences of the five seed articles that carry glossary
+   terms are translated by every engine available (Apertium; the synthetic
+   argos model if align.engines.argos and align.synthetic_model are there; a
+   fake engine that mangles placeholders and drops some, always) without the
+   glossary, and with it in both protection modes, with and without the
+   piecewise fallback. Score: the share of sentences whose translation holds
+   exactly the canonical forms of their terms (every term's canonical form,
+   and no other spelling of a glossary entry; align.enforce.canonical_problems).
+2. Checker. Discovery (no glossary) on each corpus of tests/data/term_clusters.tsv;
+   precision and recall of the clusters it proposes against the hand annotation,
+   per cluster (a proposed cluster is right when two of its spellings are one
+   annotated variant cluster) and per pair of spellings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+CORPORA = {
+    "seeds": lambda shared: sorted((shared / "seeds").glob("*.txt")),
+    "newstest-fr": lambda shared: [shared / "data" / "mt" / "newstest2013.fr-en.fr"],
+    "newstest-en": lambda shared: [shared / "data" / "mt" / "newstest2013.fr-en.en"],
+    "tico-fr": lambda shared: [shared / "data" / "mt" / "tico19-test.fr-en.fr"],
+}
+
+
+class MangleEngine:
+    """A fake engine that returns the French with its placeholders damaged the
+    ways real engines damage them: re-cased, split, dropped (one in four each),
+    and "Un" translated as "One" (what Apertium does to "Kim Jong Un")."""
+
+    def translate_batch(self, sentences: list[str]) -> list[str]:
+        return [self._mangle(s) for s in sentences]
+
+    @staticmethod
+    def _mangle(text: str) -> str:
+        def damage(match: re.Match[str]) -> str:
+            roll = int(hashlib.md5((text + match.group()).encode()).hexdigest(), 16) % 4
+            return [match.group(), match.group().lower(), match.group()[:3] + " " + match.group()[3:], ""][roll]
+
+        text = re.sub(r"ZXQ\d+", damage, text)
+        return re.sub(r"\bUn\b", "One", text)
+
+
+def seed_sentences(seeds: Path, glossary) -> list[str]:
+    from align.segment import segment
+
+    sentences = []
+    for path in sorted(seeds.glob("*.txt")):
+        doc = segment(path.read_text(encoding="utf-8"))
+        sentences += [s.text for s in doc.sentences() if glossary.find(s.text)]
+    return sentences
+
+
+def engines(no_argos: bool, seeds: Path, tmp: Path) -> list[tuple[str, object]]:
+    found: list[tuple[str, object]] = []
+    from align.engines.apertium import ApertiumEngine, apertium_available
+
+    if apertium_available():
+        found.append(("apertium", ApertiumEngine()))
+    else:
+        print("apertium: not installed, skipped", file=sys.stderr)
+    if not no_argos:
+        argos = synthetic_argos(seeds, tmp)
+        if argos is not None:
+            found.append(("synthetic-argos", argos))
+    found.append(("fake-mangler", MangleEngine()))
+    return found
+
+
+def synthetic_argos(seeds: Path, tmp: Path):
+    try:
+        from align.engines.argos import ArgosEngine
+        from align.models import install_package
+        from align.synthetic_model import build_argos_package
+    except ImportError as exc:
+        print(f"synthetic argos: not available ({exc}), skipped", file=sys.stderr)
+        return None
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))]
+    archive = build_argos_package(tmp, texts=texts)
+    return ArgosEngine(install_package(archive, tmp / "packages"))
+
+
+def share_canonical(sources: list[str], translations: list[str], glossary) -> float:
+    from align.enforce import canonical_problems
+
+    good = sum(not canonical_problems(s, t, glossary) for s, t in zip(sources, translations))
+    return good / len(sources)
+
+
+def enforcement_rows(sentences: list[str], glossary, available) -> list[tuple]:
+    from align.enforce import enforce_batch
+
+    rows = []
+    for name, engine in available:
+        raw = engine.translate_batch(list(sentences))
+        rows.append((name, "none", "-", share_canonical(sentences, raw, glossary), 0))
+        for mode, fallback in itertools.product(("placeholder", "canonical"), (False, True)):
+            restored = enforce_batch(sentences, glossary, engine.translate_batch, mode=mode,
+                                     piecewise_fallback=fallback)
+            texts = [r.text for r in restored]
+            reported = sum(bool(r.problems) for r in restored)
+            rows.append((name, mode, "yes" if fallback else "no",
+                         share_canonical(sentences, texts, glossary), reported))
+    return rows
+
+
+def read_gold(path: Path) -> dict[str, list[tuple[str, set[str]]]]:
+    gold: dict[str, list[tuple[str, set[str]]]] = {}
+    header_seen = False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        corpus, label, spellings = line.split("\t")[:3]
+        if not header_seen:
+            header_seen = True
+            continue
+        gold.setdefault(corpus, []).append((label, {s.casefold() for s in spellings.split("|")}))
+    return gold
+
+
+def pairs(spellings: set[str]) -> set[frozenset[str]]:
+    return {frozenset(p) for p in itertools.combinations(sorted(spellings), 2)}
+
+
+def checker_rows(gold: dict, shared: Path) -> list[tuple]:
+    from align.term_check import check_files
+
+    rows = []
+    for corpus, annotated in gold.items():
+        files = CORPORA[corpus](shared)
+        if not all(f.is_file() for f in files):
+            print(f"{corpus}: data missing, skipped", file=sys.stderr)
+            continue
+        predicted = [{f.casefold() for f, _ in c.forms} for c in check_files(files).candidates]
+        variants = [s for label, s in annotated if label == "variant"]
+        right = [p for p in predicted if any(len(p & g) >= 2 for g in variants)]
+        recalled = [g for g in variants if any(len(p & g) >= 2 for p in predicted)]
+        gold_pairs = set().union(*(pairs(g) for g in variants)) if variants else set()
+        predicted_pairs = set().union(*(pairs(p) for p in predicted)) if predicted else set()
+        good_pairs = gold_pairs & predicted_pairs
+        rows.append((corpus, len(variants), len(predicted), len(right), len(recalled),
+                     _ratio(len(right), len(predicted)), _ratio(len(recalled), len(variants)),
+                     _ratio(len(good_pairs), len(predicted_pairs)), _ratio(len(good_pairs), len(gold_pairs))))
+        for p in predicted:
+            if p not in right:
+                print(f"  {corpus}: false positive {' ~ '.join(sorted(p))}", file=sys.stderr)
+        for g in variants:
+            if g not in recalled:
+                print(f"  {corpus}: missed {' ~ '.join(sorted(g))}", file=sys.stderr)
+    return rows
+
+
+def _ratio(a: int, b: int) -> float:
+    return a / b if b else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--glossary", type=Path, default=REPO / "glossaries" / "russia-dprk.tsv")
+    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    parser.add_argument("--gold", type=Path, default=REPO / "tests" / "data" / "term_clusters.tsv")
+    parser.add_argument("--no-argos", action="store_true", help="skip the synthetic argos model")
+    args = parser.parse_args()
+    from align.glossary import load_glossary
+
+    glossary = load_glossary(args.glossary)
+    sentences = seed_sentences(args.shared / "seeds", glossary)
+    terms = sum(len(glossary.find(s)) for s in sentences)
+    with tempfile.TemporaryDirectory() as tmp:
+        available = engines(args.no_argos, args.shared / "seeds", Path(tmp))
+        rows = enforcement_rows(sentences, glossary, available)
+    print(f"Enforcement: {len(sentences)} seed sentences with {terms} glossary terms ({glossary.name})")
+    print(f"{'engine':<16} {'protection':<12} {'fallback':<9} {'canonical':>10} {'reported':>9}")
+    for name, mode, fallback, share, reported in rows:
+        print(f"{name:<16} {mode:<12} {fallback:<9} {share:>9.1%} {reported:>9}")
+    print("  canonical: share of sentences whose translation holds exactly the canonical forms;")
+    print("  reported: sentences left with a problem in Restored.problems (reported per sentence).")
+    print()
+    print("Checker (discovery, no glossary) against tests/data/term_clusters.tsv")
+    print(f"{'corpus':<12} {'gold':>5} {'found':>6} {'right':>6} {'recalled':>9} {'P':>6} {'R':>6} {'pair P':>7} {'pair R':>7}")
+    for corpus, n_gold, n_found, n_right, n_recalled, p, r, pp, pr in checker_rows(read_gold(args.gold), args.shared):
+        print(f"{corpus:<12} {n_gold:>5} {n_found:>6} {n_right:>6} {n_recalled:>9} {p:>6.2f} {r:>6.2f} {pp:>7.2f} {pr:>7.2f}")
+
+
+if __name__ == "__main__":
+    main()
