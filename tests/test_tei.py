@@ -364,3 +364,16 @@ def _link_line(path: Path) -> int:
 def test_validate_command_with_full_tei(written, shared_dir, run_align):
     result = run_align("validate", "--full-tei", shared_dir / "data" / "tei" / "tei_all.rng", written)
     assert result.exit_code == 0, result.stdout + result.stderr
+
+
+def test_readme_example_is_valid_align_tei(tmp_path, tei_all_rng):
+    from align.resources import data_file
+
+    readme = data_file("tei", "README.md").read_text("utf-8")
+    example = re.search(r"```xml\n(.*?)```", readme, re.S).group(1)
+    path = tmp_path / "readme.tei.xml"
+    path.write_text(example, "utf-8")
+    assert tei.validate(path, tei_all_rng) == []
+    doc = tei.read_tei(path)
+    assert [link.kind for link in doc.links] == ["1-1", "2-1", "1-1"]
+    assert doc.target.sentence("en.s2").notes == ["glossary term 'kim' could not be enforced"]
