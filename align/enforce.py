@@ -206,6 +206,11 @@ def _fuzzy_locate(entry: Entry, translation: str, taken: list[_Span], repairs: l
 
 
 def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """The alignment's span, trimmed of punctuation and widened to whole words."""
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
     while start > 0 and text[start - 1].isalnum():
         start -= 1
     while end < len(text) and text[end].isalnum():
