@@ -115,14 +115,15 @@ def _is_boundary(text: str, match: re.Match[str], end: int, lang: str) -> bool:
     if following[0].isdigit() and ("…" in match.group() or ".." in match.group()):
         return False  # "revendu... 1,6 million": an ellipsis before a number continues
     if match.group().startswith(".") and len(match.group().rstrip("»”’\")] ")) == 1:
-        before = _WORD_BEFORE.search(text, 0, match.start())
+        # Look back a bounded window: searching from 0 is quadratic on long paragraphs.
+        before = _WORD_BEFORE.search(text, max(0, match.start() - 64), match.start())
         return not _blocks_boundary(before.group(1) if before else "", following, lang)
     return True
 
 
 def _next_word(text: str, position: int) -> str:
     """The next word after ``position``, opening quotes/brackets/dashes skipped."""
-    rest = text[position:].lstrip()
+    rest = text[position:position + 80].lstrip()  # a bounded window: linear on long paragraphs
     stripped = rest.lstrip(_OPENERS + " ")
     return stripped.split(" ", 1)[0] if stripped else ""
 
