@@ -199,10 +199,30 @@ def _fuzzy_locate(entry: Entry, translation: str, taken: list[_Span], repairs: l
     if alignment is None or alignment.score < FUZZY_THRESHOLD:
         return None
     start, end = _widen_to_words(translation, alignment.dest_start, alignment.dest_end)
+    start, end = _grow_to_word_count(translation, start, end, entry.canonical)
     if not _free(taken, start, end):
         return None
     repairs.append(f"'{translation[start:end]}' restored to '{entry.canonical}'")
     return _Span(start, end, entry)
+
+
+def _grow_to_word_count(text: str, start: int, end: int, canonical: str) -> tuple[int, int]:
+    """"Security Council" for "UN Security Council": take in the translated word
+    ("A Security Council") on the side that makes the span most like the name."""
+    from rapidfuzz import fuzz
+
+    while len(text[start:end].split()) < len(canonical.split()):
+        options = []
+        left = re.search(r"(\w+)\s+$", text[:start])
+        if left:
+            options.append((left.start(), end))
+        right = re.match(r"\s+(\w+)", text[end:])
+        if right:
+            options.append((start, end + right.end()))
+        if not options:
+            break
+        start, end = max(options, key=lambda o: fuzz.ratio(text[o[0]:o[1]], canonical))
+    return start, end
 
 
 def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
