@@ -1,0 +1,103 @@
+"""Sentence aligners: join the sentences of a French text and its English version.
+
+Three methods share one interface and one search (:mod:`.search`, banded and
+coarse-to-fine, memory linear in the text length):
+
+* ``"gale-church"`` (:mod:`.gale_church`): sentence lengths only.
+* ``"anchors"`` (:mod:`.anchors`, the default): lengths plus lexical anchors
+  that need no model -- numbers, names, ? ! and quotes, identical words,
+  cognates, glossary entries.
+* ``"mt"`` (:mod:`.mt`): anchors plus the words of a machine translation of the
+  French side compared with the English (Bleualign's idea); needs ``translate``.
+
+Results are links ``(source indices, target indices)`` in order; every
+sentence of both sides is in exactly one link; 1-0 and 0-1 links are explicit.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from align.errors import AlignError
+
+METHODS = ("gale-church", "anchors", "mt")
+IndexLink = tuple[list[int], list[int]]
+Translate = Callable[[Sequence[str]], list[str]]
+
+
+class AlignmentError(AlignError):
+    """Input that cannot be aligned (both sides empty, unknown method, no translator)."""
+
+
+def align_sentences(src: list[str], tgt: list[str], method: str = "anchors",
+                    translate: Translate | None = None, glossary=None) -> list[IndexLink]:
+    """Align French sentences ``src`` with English sentences ``tgt``.
+
+    ``translate`` (an engine's ``translate_batch``) is required for
+    ``method="mt"``; ``glossary`` (an :class:`align.glossary.Glossary`) adds
+    its entries as anchors for "anchors" and "mt". If one side is empty every
+    sentence of the other gets a 1-0 (or 0-1) link of its own; both sides
+    empty is an error.
+    """
+    if not src and not tgt:
+        raise AlignmentError("nothing to align: both texts have no sentences")
+    if not src or not tgt:
+        return [([i], []) for i in range(len(src))] + [([], [j]) for j in range(len(tgt))]
+    ranges = _run(method, list(src), list(tgt), translate, glossary)
+    links = [(list(range(i0, i1)), list(range(j0, j1))) for i0, i1, j0, j1 in ranges]
+    check_links(links, len(src), len(tgt))
+    return links
+
+
+def _run(method, src, tgt, translate, glossary):
+    if method == "gale-church":
+        from align.aligners import gale_church
+
+        return gale_church.align(src, tgt)
+    if method == "anchors":
+        from align.aligners import anchors
+
+        return anchors.align(src, tgt, glossary=glossary)
+    if method == "mt":
+        if translate is None:
+            raise AlignmentError("method 'mt' needs a translation engine")
+        from align.aligners import mt
+
+        return mt.align(src, tgt, translate, glossary=glossary)
+    raise AlignmentError(f"unknown alignment method {method!r} (choose from {', '.join(METHODS)})")
+
+
+def check_links(links: list[IndexLink], n_src: int, n_tgt: int) -> None:
+    """Every sentence exactly once, in order, no empty link (a programming error otherwise)."""
+    src = [i for s, _ in links for i in s]
+    tgt = [j for _, t in links for j in t]
+    if src != list(range(n_src)) or tgt != list(range(n_tgt)) or any(not s and not t for s, t in links):
+        raise AssertionError("aligner produced links that do not cover each sentence exactly once")
+
+
+def align_documents(fr, en, method: str = "anchors", translate: Translate | None = None,
+                    glossary=None, engine_info=None):
+    """Align two :class:`align.document.Document` s into an AlignedDocument.
+
+    Links name sentence ids; provenance says method="alignment" and the
+    aligner's name as engine (plus the MT engine's name and model when one was
+    used, in ``settings``).
+    """
+    from align.document import AlignedDocument, Link, Provenance
+
+    src_sentences = fr.sentences()
+    tgt_sentences = en.sentences()
+    index_links = align_sentences([s.text for s in src_sentences], [s.text for s in tgt_sentences],
+                                  method=method, translate=translate, glossary=glossary)
+    links = [Link(tuple(src_sentences[i].id for i in s), tuple(tgt_sentences[j].id for j in t))
+             for s, t in index_links]
+    settings = {"method": method}
+    if method == "mt" and engine_info is not None:
+        settings["mt_engine"] = engine_info.name
+        settings["mt_model"] = engine_info.model
+    from align import __version__
+
+    provenance = Provenance(method="alignment", engine=f"align-{method}", engine_version=__version__,
+                            settings=settings,
+                            glossary=glossary.info() if glossary is not None else None)
+    return AlignedDocument(fr, en, links, provenance)

@@ -1,0 +1,133 @@
+"""Sentence alignment on lexical anchors plus length, no model needed.
+
+Translations keep things that need no dictionary to recognise: numbers, names,
+question and exclamation marks, quotation marks, words spelt identically, and
+cognates -- Simard, Foster & Isabelle (1992) count two words as cognates when
+their first four letters agree (here after unidecode and lower-casing, so
+"Hélène" ~ "Helene", "intelligente" ~ "intelligent"). Glossary entries, when
+given, are exact anchors: the French variant on one side, the canonical English
+form on the other, both found by :meth:`align.glossary.Glossary.find`.
+
+Each sentence becomes a weighted bag of such features. Only features present
+on both sides are kept (the others cannot link anything), each weighted by its
+kind and by its rarity (idf over all sentences of both texts), so that "the"
+~ "the" in a French quote counts little and "1793" or "Woodhouse" much. Links
+are scored by the cosine of the summed vectors of their sentences (as Vecalign
+scores sentence embeddings) plus the Gale & Church length cost, and searched
+with the banded coarse-to-fine DP of :mod:`align.aligners.search`.
+
+Features are computed on words found by a regex, so text tokenised with spaces
+("Emma Woodhouse , belle") and ordinary text ("Emma Woodhouse, belle") give the
+same features.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from typing import Callable, Iterable
+
+import numpy as np
+
+#: how much each kind of evidence counts (multiplied by idf)
+WEIGHTS = {"num": 3.0, "name": 2.0, "punct": 1.0, "word": 1.0, "cog": 1.0, "gloss": 4.0, "mt": 1.0}
+#: nats a link whose sentences share nothing costs more than an identical pair
+LEXICAL_WEIGHT = 0.6
+#: vectors wider than this are folded (feature index modulo the width)
+MAX_DIMENSIONS = 2048
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|\w+|[?!]|[\"«»“”„]", re.UNICODE)
+_QUOTES = set("\"«»“”„")
+
+Features = Counter  # feature name -> count, one per sentence
+
+
+def sentence_features(sentence: str) -> Features:
+    """Anchor features of one sentence (see the module docstring)."""
+    from unidecode import unidecode
+
+    features: Features = Counter()
+    first_word = True
+    for token in _TOKEN.findall(sentence):
+        if token[0].isdigit():
+            features["num:" + re.sub(r"[.,]", "", token)] += 1
+        elif token in "?!":
+            features["punct:" + token] += 1
+        elif token in _QUOTES:
+            features["punct:quote"] += 1
+        else:
+            plain = unidecode(token).lower()
+            if not plain.isalpha():
+                continue
+            if token[0].isupper() and not first_word and len(plain) > 1:
+                features["name:" + plain] += 1
+            features["word:" + plain] += 1
+            if len(plain) >= 4:
+                features["cog:" + plain[:4]] += 1
+            first_word = False
+    return features
+
+
+def glossary_features(sentence: str, glossary) -> Features:
+    """One ``gloss:{entry id}`` feature per glossary term in the sentence."""
+    return Counter("gloss:" + match.entry.id for match in glossary.find(sentence))
+
+
+def featurise(sentences: list[str], glossary=None,
+              extra: Callable[[int], Iterable[str]] | None = None) -> list[Features]:
+    """Features of every sentence; ``extra(i)`` may add more names for sentence i."""
+    bags = []
+    for index, sentence in enumerate(sentences):
+        bag = sentence_features(sentence)
+        if glossary is not None:
+            bag.update(glossary_features(sentence, glossary))
+        if extra is not None:
+            bag.update(extra(index))
+        bags.append(bag)
+    return bags
+
+
+def vectorise(src_bags: list[Features], tgt_bags: list[Features]) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted vectors over the features both sides share (float32, one row per sentence)."""
+    src_df = Counter(f for bag in src_bags for f in bag)
+    tgt_df = Counter(f for bag in tgt_bags for f in bag)
+    shared = sorted(set(src_df) & set(tgt_df), key=lambda f: (-(src_df[f] + tgt_df[f]), f))
+    total = len(src_bags) + len(tgt_bags)
+    width = max(1, min(len(shared), MAX_DIMENSIONS))
+    index = {f: k % width for k, f in enumerate(shared)}
+    weight = {f: WEIGHTS[f.split(":", 1)[0]] * math.log(1.0 + total / (src_df[f] + tgt_df[f]))
+              for f in shared}
+    return _fill(src_bags, index, weight, width), _fill(tgt_bags, index, weight, width)
+
+
+def _fill(bags: list[Features], index: dict[str, int], weight: dict[str, float], width: int) -> np.ndarray:
+    vectors = np.zeros((len(bags), width), dtype=np.float32)
+    for row, bag in enumerate(bags):
+        for feature, count in bag.items():
+            column = index.get(feature)
+            if column is not None:
+                vectors[row, column] += weight[feature] * math.sqrt(count)
+    return vectors
+
+
+def build_sides(src: list[str], tgt: list[str], src_bags: list[Features], tgt_bags: list[Features],
+                lexical_weight: float = LEXICAL_WEIGHT):
+    """The search input: lengths, measured length ratio, anchor vectors."""
+    from align.aligners.gale_church import length_ratio
+    from align.aligners.search import Sides
+
+    src_vec, tgt_vec = vectorise(src_bags, tgt_bags)
+    return Sides(
+        np.array([len(s) for s in src], dtype=np.float64),
+        np.array([len(s) for s in tgt], dtype=np.float64),
+        length_ratio(src, tgt), src_vec, tgt_vec, lexical_weight,
+    )
+
+
+def align(src: list[str], tgt: list[str], glossary=None) -> list[tuple[int, int, int, int]]:
+    """Align on anchors + length; links as ``(i0, i1, j0, j1)`` half-open ranges."""
+    from align.aligners.search import search
+
+    sides = build_sides(src, tgt, featurise(src, glossary), featurise(tgt, glossary))
+    return search(sides)

@@ -1,0 +1,58 @@
+"""MT-assisted sentence alignment (the idea of Bleualign, Sennrich & Volk 2010).
+
+Bleualign translates the source text with an MT system and aligns the
+translation with the real target text monolingually, scoring candidate pairs
+by BLEU. Here the French side is translated once, in one batch, with the
+engine's ``translate_batch``; the words and word bigrams of each translation
+(lower-cased, accents removed) join the sentence's anchor features, and the
+English sentences carry the same features of their own words. The shared
+mass of those features (an n-gram overlap between translation and English, as
+BLEU counts, but additive over sentences so that the DP can merge and split)
+scores the links, together with the lexical anchors and the Gale & Church
+length cost, in the banded DP of :mod:`align.aligners.search`.
+
+Without a good translation the MT features simply match less; the anchors and
+lengths still carry the alignment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Callable, Sequence
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def mt_features(sentence: str) -> Counter:
+    """``mt:`` word and word-bigram features of an English sentence (or a translation)."""
+    from unidecode import unidecode
+
+    words = [w for w in (unidecode(t).lower() for t in _WORD.findall(sentence)) if w.isalnum()]
+    features = Counter("mt:" + w for w in words)
+    features.update("mt:" + a + "_" + b for a, b in zip(words, words[1:]))
+    return features
+
+
+def translate_all(src: list[str], translate: Callable[[Sequence[str]], list[str]]) -> list[str]:
+    """One batch through the engine; the engine must return one output per input."""
+    from align.aligners import AlignmentError
+
+    translations = list(translate(src))
+    if len(translations) != len(src):
+        raise AlignmentError(
+            f"the translation engine returned {len(translations)} sentences for {len(src)}"
+        )
+    return translations
+
+
+def align(src: list[str], tgt: list[str], translate: Callable[[Sequence[str]], list[str]],
+          glossary=None) -> list[tuple[int, int, int, int]]:
+    """Align with anchors + MT overlap + length; links as ``(i0, i1, j0, j1)``."""
+    from align.aligners.anchors import build_sides, featurise
+    from align.aligners.search import search
+
+    translations = translate_all(src, translate)
+    src_bags = featurise(src, glossary, extra=lambda i: mt_features(translations[i]))
+    tgt_bags = featurise(tgt, glossary, extra=lambda j: mt_features(tgt[j]))
+    return search(build_sides(src, tgt, src_bags, tgt_bags))

@@ -1,0 +1,105 @@
+"""``align align FR.txt EN.txt -o PAIR.tei.xml [--presplit] [--method ...] [--glossary FILE]``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.argument("french", type=click.Path(path_type=Path))
+@click.argument("english", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The aligned TEI file to write.")
+@click.option("--presplit", is_flag=True,
+              help="Both files have one sentence per line (blank lines separate paragraphs).")
+@click.option("--method", type=click.Choice(["anchors", "gale-church", "mt"]), default="anchors",
+              show_default=True,
+              help="anchors: lengths + names, numbers, cognates; gale-church: lengths only; "
+                   "mt: anchors + a machine translation of the French (Bleualign's idea).")
+@click.option("--engine", type=click.Choice(["argos", "apertium"]), default=None,
+              help="Translation engine for --method mt (default: argos if installed, else apertium).")
+@click.option("--glossary", "glossary_path", type=click.Path(path_type=Path),
+              help="Glossary (TSV or TBX) whose entries serve as anchors.")
+def align_texts(french: Path, english: Path, output: Path, presplit: bool, method: str,
+                engine: str | None, glossary_path: Path | None) -> int:
+    """Align the French text FRENCH with its English version ENGLISH, sentence by sentence.
+
+    Every sentence of both texts ends up in exactly one link (1-1, 1-2, 2-1,
+    2-2, ..., 1-0 and 0-1 for sentences the other side lacks).
+    """
+    from align import tei
+    from align.aligners import align_documents
+    from align.io import read_text
+
+    fr_doc = _document(read_text(french), "fr", presplit)
+    en_doc = _document(read_text(english), "en", presplit)
+    translator = _engine(engine) if method == "mt" else None
+    glossary = _glossary(glossary_path)
+    aligned = align_documents(
+        fr_doc, en_doc, method=method,
+        translate=translator.translate_batch if translator is not None else None,
+        glossary=glossary, engine_info=translator.info() if translator is not None else None,
+    )
+    _fill_provenance(aligned.provenance, french, english)
+    tei.write_tei(aligned, output)
+    click.echo(f"{french} + {english} -> {output} ({_summary(aligned.links)})", err=True)
+    return 0
+
+
+def _document(text: str, lang: str, presplit: bool):
+    if not presplit:
+        from align.segment import segment
+
+        return segment(text, lang)
+    return presplit_document(text, lang)
+
+
+def presplit_document(text: str, lang: str):
+    """One sentence per line; blank lines end paragraphs."""
+    from align.document import Document, Paragraph, Sentence, number
+
+    paragraphs: list[Paragraph] = []
+    current: list[Sentence] = []
+    for line in text.split("\n") + [""]:
+        if line.strip():
+            current.append(Sentence("", line.strip()))
+        elif current:
+            paragraphs.append(Paragraph("", current))
+            current = []
+    return number(Document(lang, paragraphs))
+
+
+def _engine(name: str | None):
+    from align.engines.base import get_engine
+
+    return get_engine(name)
+
+
+def _glossary(path: Path | None):
+    if path is None:
+        return None
+    from align.glossary import load_glossary
+
+    return load_glossary(path)
+
+
+def _fill_provenance(provenance, french: Path, english: Path) -> None:
+    import datetime as _dt
+
+    from align import __version__
+    from align.translate import sha256_file
+
+    provenance.title = f"{french.stem} / {english.stem}"
+    provenance.source_file, provenance.source_sha256 = french.name, sha256_file(french)
+    provenance.target_file, provenance.target_sha256 = english.name, sha256_file(english)
+    provenance.date = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+    provenance.align_version = __version__
+
+
+def _summary(links) -> str:
+    from collections import Counter
+
+    kinds = Counter(link.kind for link in links)
+    return ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items(), key=lambda kv: -kv[1]))
