@@ -71,6 +71,7 @@ class Finding:
     canonical: str
     entry: str
     reason: str
+    start: int = 0  # character offset in the line or sentence
 
 
 @dataclass
@@ -137,27 +138,27 @@ def guess_language(text: str) -> str:
 # ---------------------------------------------------------------- (a) glossary
 def glossary_findings(units: list[Unit], glossary: Glossary) -> list[Finding]:
     findings: list[Finding] = []
-    french: dict[str, list[tuple[Unit, str]]] = defaultdict(list)
+    french: dict[str, list[tuple[Unit, str, int]]] = defaultdict(list)
     for unit in units:
         for match in glossary.find(unit.text):
             surface = unit.text[match.start:match.end]
             entry = match.entry
             if unit.lang == "fr":
-                french[entry.id].append((unit, surface))
+                french[entry.id].append((unit, surface, match.start))
             elif not _same_spelling(surface, entry.canonical):
                 findings.append(Finding(unit.file, unit.where, unit.lang, surface, entry.canonical, entry.id,
-                                        "not the canonical English form"))
+                                        "not the canonical English form", match.start))
     for entry_id, seen in french.items():
-        spellings = Counter(_spelling_key(s) for _, s in seen)
+        spellings = Counter(_spelling_key(s) for _, s, _ in seen)
         if len(spellings) < 2:
             continue
         entry = glossary.entry(entry_id)
-        forms = ", ".join(sorted({s for _, s in seen}))
-        for unit, surface in seen:
+        forms = ", ".join(sorted({s for _, s, _ in seen}))
+        for unit, surface, start in seen:
             if not _same_spelling(surface, entry.canonical):
                 findings.append(Finding(unit.file, unit.where, unit.lang, surface, entry.canonical, entry_id,
-                                        f"spelled {len(spellings)} ways in the French: {forms}"))
-    return sorted(findings, key=lambda f: (f.file, _where_order(f.where), f.found))
+                                        f"spelled {len(spellings)} ways in the French: {forms}", start))
+    return sorted(findings, key=lambda f: (f.file, _where_order(f.where), f.start))
 
 
 def _spelling_key(surface: str) -> str:
@@ -170,7 +171,9 @@ def _same_spelling(surface: str, canonical: str) -> bool:
 
 
 def _where_order(where: str) -> tuple:
-    return tuple(int(n) for n in re.findall(r"\d+", where)) or (0,)
+    """"fr.s2" before "fr.s10"; the French side before the English one."""
+    side = 0 if where.startswith("fr") else 1
+    return (side, *(int(n) for n in re.findall(r"\d+", where)))
 
 
 # ---------------------------------------------------------------- (b) discovery
