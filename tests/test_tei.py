@@ -167,6 +167,17 @@ def test_round_trip_through_tree_and_through_any_pretty_printing():
     assert tei.from_tree(reparsed) == doc
 
 
+@pytest.mark.parametrize("text", ["  tabs\tand\r\nnewlines\n ", "]]> &amp; &#38; <!-- -->", "\u00a0", "\U0001F600 émoji"])
+def test_any_xml_text_comes_back_exactly(tmp_path, text):
+    doc = example_document()
+    doc.source.paragraphs[1].sentences[1].text = text
+    doc.target.paragraphs[1].sentences[0].notes = [text]
+    doc.provenance.title = doc.provenance.settings["beam_size"] = text
+    path = tmp_path / "text.tei.xml"
+    tei.write_tei(doc, path)
+    assert tei.read_tei(path) == doc
+
+
 def test_terms_come_back_on_the_same_characters(written):
     sentence = tei.read_tei(written).target.sentence("en.s2")
     assert [(sentence.text[t.start:t.end], t.ref) for t in sentence.terms] == [("Putin", "putin")]
