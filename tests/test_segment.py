@@ -23,7 +23,7 @@ def kinds_and_sentences(text: str, lang: str = "fr") -> list[tuple[str, list[str
     return [(p.kind, [s.text for s in p.sentences]) for p in segment(text, lang).paragraphs]
 
 
-_LEADING_BULLET = re.compile(r"(?:[•◦▪▫‣●■□►▶➢✓✔]|[-*](?= ))\s*")
+_LEADING_BULLET = re.compile(r"(?:[•◦▪▫‣●■□►▶➢✓✔]|\*(?= ))\s*")
 
 
 def tokens_without_bullets(text: str) -> list[str]:
@@ -126,6 +126,31 @@ def test_page_furniture_is_kept_and_marked():
         ("furniture", ["(Photo Jean Dupont)"]),
         ("furniture", ["Partager"]),
         ("furniture", ["fr-01"]),
+    ]
+
+
+def test_more_common_furniture_lines():
+    for line in ["Publié le 12/09/2023 à 10h30", "Mis à jour le 12 septembre 2023 à 15:04",
+                 "Temps de lecture : 2 min", "© AFP", "Photo : AFP", "AFP", "Jean Dupont / AFP",
+                 "REUTERS/Kim Hong-Ji", "AP Photo/Ahn Young-joon", "Par Jean Dupont", "Partager sur Facebook",
+                 "Lire aussi : Kim et Poutine échangent des lettres", "12 commentaires",
+                 "Updated Sept. 9, 2023, 3:04 p.m. ET"]:
+        assert kinds_and_sentences(line) == [("furniture", [line])], line
+
+
+def test_prose_that_looks_a_little_like_furniture_stays_body():
+    for line in ["À voir également : le Musée d’art de Tel-Aviv.",
+                 "Publié en 2019, le rapport de l’ONU montre que les sanctions n’ont pas suffi.",
+                 "Lire aussi le rapport de l’AFP.",
+                 "Partager les données est essentiel, a déclaré le ministre."]:
+        assert [kind for kind, _ in kinds_and_sentences(line)] == ["body"], line
+
+
+def test_interview_dashes_are_text_not_bullets():
+    text = "- Pourriez-vous nous dire ce que fait votre groupe ?\n- Nous travaillons sur l’interaction. Voilà.\n"
+    assert kinds_and_sentences(text) == [
+        ("body", ["- Pourriez-vous nous dire ce que fait votre groupe ?"]),
+        ("body", ["- Nous travaillons sur l’interaction.", "Voilà."]),
     ]
 
 
