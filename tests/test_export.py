@@ -38,6 +38,8 @@ from align.tei import read_tei, safe_parser, validate, write_tei
 
 REPO = Path(__file__).resolve().parents[1]
 XHTML = "{http://www.w3.org/1999/xhtml}"
+#: what XML writers get wrong less often but still do: a tab, a CDATA end, an astral character, two spaces
+ODD = "Phrase sans traduction\t]]> \U0001d11e  fin."
 NASTY = "AT&T <b>bold</b> \"guillemets\" 'apostrophe' «\u00a0citation\u00a0» 12\u202f000 euros\u202f!"
 
 
@@ -53,7 +55,7 @@ def nasty_document() -> AlignedDocument:
             Sentence("", "Deux phrases ;"),
             Sentence("", "une seule\nen anglais."),
             Sentence("", "Une phrase longue, traduite en deux."),
-            Sentence("", "Phrase sans traduction."),
+            Sentence("", ODD),
         ]),
         Paragraph("", [Sentence("", "fr-01")], "furniture"),
     ])
@@ -116,7 +118,7 @@ def test_link_pairs_join_n_m_links_with_a_space_and_leave_empty_sides_empty(doc)
     assert len(pairs) == len(doc.links)
     assert pairs[3] == ("Deux phrases ; une seule\nen anglais.", "Two sentences, one in English.")
     assert pairs[4] == ("Une phrase longue, traduite en deux.", "A long sentence, translated as two.")
-    assert pairs[5] == ("Phrase sans traduction.", "")
+    assert pairs[5] == (ODD, "")
     assert pairs[6] == ("", "An added sentence <with> & marks.")
 
 
@@ -325,6 +327,7 @@ def test_special_characters_survive_every_format(tmp_path, doc, format_name):
     assert "« accord\u00a0historique »" in text
     assert "12\u202f000 euros\u202f!" in text
     assert "An added sentence <with> & marks." in text
+    assert ODD in text
 
 
 # --------------------------------------------------------------------------- importers
