@@ -33,6 +33,8 @@ NASTY = [
     "—",
     "Kim Jong-un a rencontré M. Poutine à Vladivostok.",
     "Il pleut.",
+    "Un octet nul\0au milieu.",
+    "Une tabulation\tau milieu.",
 ]
 
 
