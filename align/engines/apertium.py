@@ -48,6 +48,11 @@ apertium-fr-es 0.9.4, apertium-eng-spa 0.8.1
   ``<span translate="no">`` is NOT honoured (its words are translated), and
   inline elements such as ``<b>`` are translated and may be split
   ("<b>Kim Jong</b>-<b>a</b>"). This engine does not use -f html.
+
+Known quirks (Apertium's, left as they are): a "/" glued to the French clitic
+"y" ("a /y b") can leak a tag into the English ("/<prn>"); "M." and a tab can
+make the next word capitalised. U+E000-U+E003 are reserved by this engine
+(passthrough delimiters and internal slots) and removed from plain input.
 """
 
 from __future__ import annotations
