@@ -529,3 +529,44 @@ def test_browser_check_catches_rows_that_do_not_line_up(tmp_path, doc, chromium)
                    encoding="utf-8")
     problems = html_check.check_page(page, [560], browser)
     assert any("start" in problem and "apart" in problem for problem in problems)
+
+
+def seed_document(path: Path) -> AlignedDocument:
+    """A seed article segmented for real, facing a stand-in "English" side whose
+    body sentences are half as long (so that the two cells of a row differ in height)."""
+    import copy
+
+    from align.io import read_text
+    from align.segment import segment
+
+    fr = segment(read_text(path), "fr")
+    en = copy.deepcopy(fr)
+    en.lang = "en"
+    for paragraph, sentence in en.iter_sentences():
+        if paragraph.kind != "furniture":
+            words = sentence.text.split()
+            sentence.text = " ".join(words[: max(1, len(words) // 2)])
+    number(en)
+    links = [Link((s.id,), (t.id,)) for s, t in zip(fr.sentences(), en.sentences())]
+    return AlignedDocument(fr, en, links, Provenance(title=path.stem, source_file=path.name))
+
+
+def test_every_export_keeps_every_sentence_of_the_seed_articles(tmp_path, seed_files):
+    for seed in seed_files:
+        doc = seed_document(seed)
+        pairs = link_pairs(doc)
+        assert len(html_rows(html_export.export(doc, tmp_path / "page.html")[0])) == len(pairs)
+        memory = read_tmx(tmx_export.export(doc, tmp_path / "memory.tmx")[0])
+        assert link_pairs(memory) == pairs
+        fr_lines = txt_export.export(doc, tmp_path / "plain")[0].read_text(encoding="utf-8").splitlines()
+        assert fr_lines == [one_line(fr) for fr, _ in pairs]
+        sentence_file = xces_export.export(doc, tmp_path / "c.xces.xml")[1]
+        assert [s.text for s in parse_xml(sentence_file).iter("s")] == [s.text for s in doc.source.sentences()]
+
+
+def test_rows_of_a_real_article_line_up_in_headless_chromium(tmp_path, seed_files, chromium):
+    html_check, browser = chromium
+    doc = seed_document(seed_files[1])  # has furniture and headings
+    assert {p.kind for p in doc.source.paragraphs} >= {"furniture", "body"}
+    page = html_export.export(doc, tmp_path / "article.html")[0]
+    assert html_check.check_page(page, [900], browser, expected_rows=len(doc.links)) == []
