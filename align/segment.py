@@ -25,8 +25,10 @@ Sentences
     A boundary is a run of ``. ! ? …`` (plus closing quotes/brackets that follow it, so
     ``… deux pays. »`` keeps its quote) followed by a space and a word starting with a capital
     letter or a digit (opening quotes and dashes skipped). It is not a boundary after a known
-    abbreviation (``M.``, ``Mme``, ``St.``, ``av.``, ``janv.`` ...) or a one-letter initial,
-    except that two titles in a row (``… a affirmé M. M. Kim``) end the sentence at the first.
+    abbreviation (``M.``, ``Mme``, ``St.``, ``av.``, ``janv.`` ...), a one-letter initial or a
+    list number opening the sentence ("1. La Russie …"), except that two titles in a row
+    (``… a affirmé M. M. Kim``) end the sentence at the first. A spaced straight quote after the
+    full stop (``ans. " Ils``) closes the sentence only if it has an odd number of them.
 
 Invariant: ``" ".join(sentence texts of a paragraph)`` equals the paragraph's text with
 whitespace normalised (runs of spaces, tabs, newlines, no-break spaces -> one space). Nothing is
@@ -94,7 +96,7 @@ def split_sentences(text: str, lang: str = "fr") -> list[str]:
     start = 0
     for match in _TERMINAL.finditer(normalised):
         end = _end_of_sentence(normalised, start, match)
-        if end >= len(normalised) or not _is_boundary(normalised, match, end, lang):
+        if end >= len(normalised) or not _is_boundary(normalised, start, match, end, lang):
             continue
         sentences.append(normalised[start:end])
         start = end + 1  # the single space after the boundary
@@ -111,7 +113,12 @@ def _end_of_sentence(text: str, start: int, match: re.Match[str]) -> int:
     return end
 
 
-def _is_boundary(text: str, match: re.Match[str], end: int, lang: str) -> bool:
+_ENUMERATOR = re.compile(r"(?:\d{1,3}|[IVXLC]{1,6}|[A-Za-z])\.")
+
+
+def _is_boundary(text: str, start: int, match: re.Match[str], end: int, lang: str) -> bool:
+    if _ENUMERATOR.fullmatch(text, start, match.end()):
+        return False  # "1. La Russie …", "II. Les sanctions": a list number, not a sentence
     following = _next_word(text, end)
     if not following or not (following[0].isupper() or following[0].isdigit()):
         return False
@@ -355,3 +362,15 @@ def segment(text: str, lang: str = "fr") -> Document:
         for raw in _block_paragraphs(block):
             paragraphs.extend(_paragraphs(raw, lang))
     return number(Document(lang=lang, paragraphs=paragraphs))
+
+
+def document_from_sentences(paragraphs: list[list[str]], lang: str = "fr") -> Document:
+    """A Document from text that is already segmented (e.g. one sentence per line, as in
+    TransRead): each inner list is one "body" paragraph, each string one sentence, kept as is
+    apart from whitespace normalisation. Empty sentences and paragraphs are dropped."""
+    built = []
+    for sentences in paragraphs:
+        texts = [" ".join(s.split()) for s in sentences]
+        if any(texts):
+            built.append(Paragraph("", [Sentence("", t) for t in texts if t], "body"))
+    return number(Document(lang=lang, paragraphs=built))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from align.segment import segment, split_sentences
+from align.segment import document_from_sentences, segment, split_sentences
 
 REPO = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("segmentation_eval", REPO / "scripts" / "segmentation_eval.py")
@@ -183,6 +183,22 @@ def test_english_text():
         "The U.S. Army said so, e.g. in Jan. 2020.", "Dr. Jones et al. agreed."]
     doc = segment("Title of the story\n\nMrs. Brown left. She came back.\n", "en")
     assert [s.id for s in doc.sentences()] == ["en.s1", "en.s2", "en.s3"]
+
+
+def test_list_numbers_do_not_end_a_sentence():
+    assert split_sentences("1. La Russie renforce ses liens. 2. La Corée du Nord aussi.") == [
+        "1. La Russie renforce ses liens.", "2. La Corée du Nord aussi."]
+    assert split_sentences("Voir l’article 3. Le texte est clair.") == ["Voir l’article 3.", "Le texte est clair."]
+
+
+def test_already_segmented_text_bypasses_the_splitter():
+    # TransRead-style input: one sentence per line, grouped in paragraphs by the caller.
+    doc = document_from_sentences([["Emma Woodhouse , belle .", "Elle avait vingt ans ."], ["  ", ""],
+                                   ["M.  Knightley arriva ."]], "fr")
+    assert [[(s.id, s.text) for s in p.sentences] for p in doc.paragraphs] == [
+        [("fr.s1", "Emma Woodhouse , belle ."), ("fr.s2", "Elle avait vingt ans .")],
+        [("fr.s3", "M. Knightley arriva .")]]
+    assert [p.id for p in doc.paragraphs] == ["fr.p1", "fr.p2"]
 
 
 def test_ids_are_numbered_in_document_order():
