@@ -466,7 +466,18 @@ def test_cli_export_refuses_two_inputs_writing_the_same_file(run_align, tmp_path
     (tmp_path / "b").mkdir()
     write_tei(nasty_document(), tmp_path / "b" / "article.tei.xml")
     result = run_align("export", tei_file, tmp_path / "b" / "article.tei.xml", "--to", "tmx", "-o", tmp_path / "o")
-    assert result.exit_code == 2 and "would both be exported" in result.stderr
+    assert result.exit_code == 2 and "would overwrite the export of" in result.stderr
+
+
+def test_cli_export_never_overwrites_its_input(run_align, tmp_path, doc):
+    tei = tmp_path / "article.tmx"  # a TEI file with an odd name
+    write_tei(doc, tei)
+    before = tei.read_bytes()
+    result = run_align("export", tei, "--to", "tmx", "-o", tei)
+    assert result.exit_code == 2 and "would overwrite the input" in result.stderr
+    result = run_align("export", tei, "--to", "xces", "-o", tei)
+    assert result.exit_code == 2 and "is a file but not a xces output name" in result.stderr
+    assert tei.read_bytes() == before
 
 
 def test_cli_import_tmx_and_txt_write_readable_tei(run_align, tmp_path, doc):
@@ -487,9 +498,12 @@ def test_cli_import_refuses_bad_input_in_one_line(run_align, tmp_path):
     (tmp_path / "a.fr").write_text("Un.\nDeux.\n", encoding="utf-8")
     (tmp_path / "a.en").write_text("One.\n", encoding="utf-8")
     (tmp_path / "bad.tmx").write_text("<tmx><body><tu>", encoding="utf-8")
+    good = tmx_export.export(nasty_document(), tmp_path / "good.tmx")[0]
     for args in (("--from", "txt", tmp_path / "a.fr", tmp_path / "a.en"),
                  ("--from", "tmx", tmp_path / "bad.tmx"),
-                 ("--from", "tmx", tmp_path / "missing.tmx")):
+                 ("--from", "tmx", tmp_path / "missing.tmx"),
+                 ("--from", "tmx", tmp_path / "a.fr", tmp_path / "a.en"),
+                 ("--from", "tmx", good, "-o", good)):
         result = run_align("import", *args)
         assert result.exit_code == 2, result
         assert result.stderr.startswith("align: error: ") and result.stderr.count("\n") == 1

@@ -67,13 +67,17 @@ def _export_targets(inputs: list[Path], format_name: str, suffix: str, output: P
         if len(inputs) > 1:
             raise InputError(f"-o {output} names one file but {len(inputs)} inputs were given; "
                              "give a folder")
-        return [output]
-    targets = [(output or path.parent) / (_stem(path) + suffix) for path in inputs]
-    seen: dict[Path, Path] = {}
+        targets = [output]
+    elif output is not None and output.exists() and not output.is_dir():
+        raise InputError(f"-o {output}: is a file but not a {format_name} output name; give a folder")
+    else:
+        targets = [(output or path.parent) / (_stem(path) + suffix) for path in inputs]
+    seen: dict[Path, Path] = {path.resolve(): path for path in inputs}
     for path, target in zip(inputs, targets):
         key = target.resolve()
         if key in seen:
-            raise InputError(f"{seen[key]} and {path} would both be exported to {target}")
+            what = "overwrite the input" if seen[key].resolve() == key else f"overwrite the export of {seen[key]}"
+            raise InputError(f"exporting {path} to {target} would {what}")
         seen[key] = path
     return targets
 
@@ -93,9 +97,11 @@ def _index_path(pages: list[Path]) -> Path:
               help="tmx: one TMX file; txt: the French and the English line-aligned files "
                    "(or one stem X for X.fr and X.en).")
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=None,
-              help="Output TEI file, or a folder (default: STEM.tei.xml beside the input).")
+              help="Output TEI file (a name ending in .xml), or a folder for STEM.tei.xml "
+                   "(default: beside the input).")
 def import_(inputs: tuple[Path, ...], format_name: str, output: Path | None) -> None:
     """Import TMX or line-aligned text into aligned TEI."""
+    from align.errors import InputError
     from align.export.importers import read, txt_paths
     from align.tei import write_tei
 
@@ -105,6 +111,8 @@ def import_(inputs: tuple[Path, ...], format_name: str, output: Path | None) -> 
     if output is None:
         target = first.parent / f"{stem}.tei.xml"
     elif output.is_dir() or not output.name.endswith(".xml"):
+        if output.exists() and not output.is_dir():
+            raise InputError(f"-o {output}: is a file but not a TEI file name (.xml); give a folder")
         target = output / f"{stem}.tei.xml"
     else:
         target = output
