@@ -384,7 +384,9 @@ class _Problem(Exception):
 
 def _read(root) -> AlignedDocument:
     if root.tag != T + "TEI":
-        raise _Problem(f"not align's TEI: the root element is <{_local(root.tag)}>, expected <TEI> in the TEI namespace")
+        raise _Problem(
+            f"not align's TEI: the root element is <{_local(root.tag)}>, expected <TEI> in the TEI namespace"
+        )
     ids = _index_ids(root)
     source_el, target_el = _side_texts(root)
     source, target = _read_document(source_el), _read_document(target_el)

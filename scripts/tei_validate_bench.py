@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _write_files(folder: Path, count: int) -> list[Path]:
     from align import tei
-    from align.document import AlignedDocument, Document, Link, Provenance
+    from align.document import AlignedDocument, Link, Provenance
     from align.segment import segment
 
     seeds = sorted((REPO.parent / "shared" / "seeds").glob("*.txt"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import re
 from pathlib import Path
 
@@ -35,7 +34,8 @@ def example_document() -> AlignedDocument:
             Sentence("fr.s4", "et une autre."),
             Sentence("fr.s5", "Phrase sans traduction."),
         ]),
-        Paragraph("fr.p3", [Sentence("fr.s6", "• Sergueï Choïgou l'a 'confirmé'.", [TermSpan(2, 17, "shoigu")])], "bullet"),
+        Paragraph("fr.p3", [Sentence("fr.s6", "• Sergueï Choïgou l'a 'confirmé'.", [TermSpan(2, 17, "shoigu")])],
+                  "bullet"),
         Paragraph("fr.p4", [Sentence("fr.s7", "Commentez cette histoire")], "furniture"),
     ])
     en = Document("en", [
@@ -167,7 +167,9 @@ def test_round_trip_through_tree_and_through_any_pretty_printing():
     assert tei.from_tree(reparsed) == doc
 
 
-@pytest.mark.parametrize("text", ["  tabs\tand\r\nnewlines\n ", "]]> &amp; &#38; <!-- -->", "\u00a0", "\U0001F600 émoji"])
+@pytest.mark.parametrize("text", [
+    "  tabs\tand\r\nnewlines\n ", "]]> &amp; &#38; <!-- -->", "\u00a0", "\U0001F600 émoji",
+])
 def test_any_xml_text_comes_back_exactly(tmp_path, text):
     doc = example_document()
     doc.source.paragraphs[1].sentences[1].text = text
