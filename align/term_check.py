@@ -37,7 +37,8 @@ SHORT_SKELETON = 6
 #: French inflection/derivation endings: X and X+suffix are not spelling variants
 _SUFFIXES = ("e", "s", "es", "y", "i", "ian", "ians", "is", "ese", "ish", "n", "ne", "nes", "ns", "en", "ens", "enne", "ennes", "ien", "iens",
              "ienne", "iennes", "ais", "aise", "aises", "ois", "oise", "oises", "an", "ans", "ane",
-             "anes", "ain", "ains", "aine", "aines", "ique", "iques", "iste", "istes")
+             "anes", "ain", "ains", "aine", "aines", "ique", "iques", "iste", "istes", "ist", "ists",
+             "a", "as", "o", "os")  # Spanish/Latin endings in English text: Mexican/Mexicana
 _TRANSCRIPTION = [("tch", "ç"), ("ch", "sh"), ("ç", "ch"), ("kh", "h"), ("ou", "u"), ("gue", "ge"),
                   ("gui", "gi"), ("ph", "f"), ("w", "v"), ("y", "i"), ("j", "zh"), ("eo", "o"),
                   ("ck", "k"), ("q", "k")]
@@ -287,14 +288,16 @@ def _inflection_pair(a: str, b: str) -> bool:
         a, b = b, a
     if b.startswith(a) and b[len(a):] in _SUFFIXES:
         return True
-    return _strip_suffix(a) == _strip_suffix(b)
+    return bool(_stems(a) & _stems(b))
 
 
-def _strip_suffix(word: str) -> str:
-    for suffix in sorted(_SUFFIXES, key=len, reverse=True):
+def _stems(word: str) -> set[str]:
+    """The word without each ending it may carry (and the word itself)."""
+    stems = {word}
+    for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
+            stems.add(word[: -len(suffix)])
+    return stems
 
 
 def similarity(a: str, b: str) -> float:
@@ -306,14 +309,18 @@ def similarity(a: str, b: str) -> float:
         return 0.0
     if re.findall(r"\d+", a) != re.findall(r"\d+", b):
         return 0.0  # Meteor-1 and Meteor-2 are two things
+    if a.isupper() != b.isupper() and min(len(a), len(b)) <= 5:
+        return 0.0  # an acronym and a word: JAK / Jack
     words_a, words_b = re.split(r"[ -]+", a), re.split(r"[ -]+", b)
     if sa != sb:
         if len(words_a) != len(words_b):
             return 0.0  # "Kim" vs "Kim Jong Un": a name and a longer one
         if min(len(sa), len(sb)) < SHORT_SKELETON:
             return 0.0  # Paul/Pauli, Euro/Europe: one letter is too much in a short word
-        if any(fuzz.ratio(skeleton(x), skeleton(y)) < WORD_THRESHOLD * 100 for x, y in zip(words_a, words_b)):
-            return 0.0  # South Africa / South America
+        for x, y in zip(words_a, words_b):
+            kx, ky = skeleton(x), skeleton(y)
+            if kx != ky and (min(len(kx), len(ky)) < 4 or fuzz.ratio(kx, ky) < WORD_THRESHOLD * 100):
+                return 0.0  # South Africa / South America; Mlle Churchill / Mme Churchill
     return max(fuzz.ratio(sa, sb), fuzz.ratio(_plain(a), _plain(b))) / 100.0
 
 

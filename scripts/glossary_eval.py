@@ -35,7 +35,12 @@ CORPORA = {
     "newstest-fr": lambda shared: [shared / "data" / "mt" / "newstest2013.fr-en.fr"],
     "newstest-en": lambda shared: [shared / "data" / "mt" / "newstest2013.fr-en.en"],
     "tico-fr": lambda shared: [shared / "data" / "mt" / "tico19-test.fr-en.fr"],
+    "tico-en": lambda shared: [shared / "data" / "mt" / "tico19-test.fr-en.en"],
+    "transread": lambda shared: sorted((shared / "data" / "align" / "transread").glob("*/*.txt")),
 }
+
+
+PER_FILE = {"transread"}
 
 
 class MangleEngine:
@@ -182,7 +187,9 @@ def checker_rows(gold: dict, shared: Path, notes: list[str]) -> list[tuple]:
         if not all(f.is_file() for f in files):
             print(f"{corpus}: data missing, skipped", file=sys.stderr)
             continue
-        predicted = [{f.casefold() for f, _ in c.forms} for c in check_files(files).candidates]
+        # transread: each book's French and English files are checked one by one
+        groups = [[f] for f in files] if corpus in PER_FILE else [files]
+        predicted = [{f.casefold() for f, _ in c.forms} for group in groups for c in check_files(group).candidates]
         variants = [s for label, s in annotated if label == "variant"]
         right = [p for p in predicted if any(len(p & g) >= 2 for g in variants)]
         recalled = [g for g in variants if any(len(p & g) >= 2 for p in predicted)]
@@ -238,8 +245,13 @@ def main() -> None:
     print("Checker (discovery, no glossary) against tests/data/term_clusters.tsv")
     print(f"{'corpus':<12} {'gold':>5} {'found':>6} {'right':>6} {'recalled':>9} {'P':>6} {'R':>6} {'pair P':>7} {'pair R':>7}")
     notes: list[str] = []
+    totals = [0, 0, 0, 0]
     for corpus, n_gold, n_found, n_right, n_recalled, p, r, pp, pr in checker_rows(read_gold(args.gold), args.shared, notes):
         print(f"{corpus:<12} {n_gold:>5} {n_found:>6} {n_right:>6} {n_recalled:>9} {p:>6.2f} {r:>6.2f} {pp:>7.2f} {pr:>7.2f}")
+        totals = [t + n for t, n in zip(totals, (n_gold, n_found, n_right, n_recalled))]
+    n_gold, n_found, n_right, n_recalled = totals
+    print(f"{'all':<12} {n_gold:>5} {n_found:>6} {n_right:>6} {n_recalled:>9} "
+          f"{_ratio(n_right, n_found):>6.2f} {_ratio(n_recalled, n_gold):>6.2f}")
     print("  P/R: clusters (right = two spellings of one annotated cluster); pair P/R: pairs of spellings.")
     print("  Recall outside the seeds is over the clusters the annotator found (an upper bound).")
     print("\n".join(notes))
