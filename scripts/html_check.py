@@ -13,7 +13,8 @@ every window width:
 * the browser sees as many rows as an XML parser finds in the file (the
   polyglot XHTML parses the same way in both), and, for a TEI input, as many
   as the file has links;
-* the stylesheet was applied (``table-layout: fixed``);
+* the stylesheet was applied (``table-layout: fixed``) and has the rule that
+  highlights a row's sentences on hover (``tr.link:hover .s``);
 * in every row the French and the English cells start at the row's top and
   their first sentences start on the same line (tops within 1.5 px);
 * rows follow each other without overlapping, and no cell spills out of its row;
@@ -69,8 +70,17 @@ MEASURE_JS = r"""
       });
     });
   });
+  var hoverRule = false;
+  Array.prototype.forEach.call(document.styleSheets, function (sheet) {
+    var rules;
+    try { rules = sheet.cssRules; } catch (error) { return; }  // unreadable sheet: counts as missing
+    Array.prototype.forEach.call(rules, function (rule) {
+      if (/tr\.link:hover .*\.s\b/.test(rule.selectorText || '')) { hoverRule = true; }
+    });
+  });
   var table = document.querySelector('table.aligned');
   var result = {
+    hoverRule: hoverRule,
     width: window.innerWidth,
     rows: rows,
     partnerProblems: partnerProblems,
@@ -98,6 +108,7 @@ def chromium_args(browser: str, profile: str, width: int, height: int = 900) -> 
     return [
         browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
+        "--allow-file-access-from-files",  # lets check.js read align.css's rules (file:// is cross-origin)
         f"--user-data-dir={profile}", f"--window-size={width},{height}",
     ]
 
@@ -155,6 +166,8 @@ def row_problems(result: dict) -> list[str]:
     width = result["width"]
     if result["rows"] and result["tableLayout"] != "fixed":
         problems.append(f"width {width}: align.css not applied (table-layout {result['tableLayout']!r})")
+    if result["rows"] and not result["hoverRule"]:
+        problems.append(f"width {width}: no 'tr.link:hover ... .s' rule: hovering a row highlights nothing")
     previous_bottom = None
     for row in result["rows"]:
         where = f"width {width}, {row['id']}"
@@ -233,7 +246,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="align-html-pages-") as folder:
         pages = pages_to_check(args.inputs, Path(folder))
         for page, expected in pages:
-            page_problems = check_page(page, widths, browser, expected)
+            try:
+                page_problems = check_page(page, widths, browser, expected)
+            except (RuntimeError, subprocess.TimeoutExpired) as exc:
+                page_problems = [f"{page}: {exc}"]
             problems += page_problems
             if not page_problems:
                 print(f"ok: {page.name}: {xml_row_count(page)} rows line up at widths {args.widths}")
