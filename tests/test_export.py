@@ -390,6 +390,21 @@ def test_foreign_tmx_with_regional_codes_gives_one_paragraph_per_unit(tmp_path):
     assert [p.id for p in imported.target.paragraphs] == ["en.p1", "en.p2", "en.p3"]
 
 
+def test_tmx_import_drops_inline_native_codes_and_ignores_language_code_case(tmp_path):
+    path = tmp_path / "omegat.tmx"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
+        '<tmx version="1.4"><header creationtool="OmegaT" creationtoolversion="6.0" segtype="sentence" '
+        'o-tmf="OmegaT" adminlang="EN-US" srclang="FR-FR" datatype="plaintext"/><body>'
+        '<tu><tuv xml:lang="FR-FR"><seg>Le <bpt i="1">&lt;b&gt;</bpt>chat<ept i="1">&lt;/b&gt;</ept>'
+        ' dort<ph x="2">&lt;br/&gt;</ph>&#160;!</seg></tuv>'
+        '<tuv xml:lang="en-us"><seg>The <hi type="em">cat</hi> &amp; dog sleep.</seg></tuv></tu>'
+        '</body></tmx>', encoding="utf-8")
+    imported = read_tmx(path)
+    assert link_pairs(imported) == [("Le chat dort\u00a0!", "The cat & dog sleep.")]
+    assert imported.provenance.settings["creationtool"] == "OmegaT 6.0"
+
+
 def test_tmx_without_french_is_refused_with_the_languages_found(tmp_path):
     from translate.storage.tmx import tmxfile
 

@@ -1,6 +1,6 @@
 """Importers: parallel text that users already have -> AlignedDocument (then TEI).
 
-* TMX (any tool's, read with translate-toolkit): one link per translation
+* TMX (any tool's): one link per translation
   unit, one sentence per side per unit. Units that align wrote keep their
   paragraphs and kinds (``x-align-paragraph``/``x-align-kind`` props, see
   :mod:`align.export.tmx`); other units each make their own paragraph.
@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections import Counter
 from datetime import datetime, timezone
-from io import BytesIO
 from pathlib import Path
 
 from align.document import (
@@ -108,9 +106,13 @@ def _provenance(title: str, engine: str, source: Path, source_data: bytes, **ext
 
 
 def read_tmx(path: str | os.PathLike[str], source_lang: str = "fr", target_lang: str = "en") -> AlignedDocument:
-    """The translation units of a TMX file as an AlignedDocument (see module doc)."""
+    """The translation units of a TMX file as an AlignedDocument (see module doc).
+
+    Read with lxml rather than translate-toolkit's tmxfile, which keeps the
+    native codes of inline tags (``<bpt>&lt;b&gt;</bpt>`` -> "<b>") in the
+    text and matches language codes case-sensitively (``en-US`` vs ``EN-US``).
+    """
     from lxml import etree
-    from translate.storage.tmx import tmxfile
 
     from align.export.tmx import PROP_KIND, PROP_PARAGRAPH
     from align.tei import safe_parser
@@ -121,20 +123,20 @@ def read_tmx(path: str | os.PathLike[str], source_lang: str = "fr", target_lang:
         root = etree.fromstring(data, safe_parser(), base_url=str(path))
     except etree.XMLSyntaxError as exc:
         raise InputError(f"{path}: not well-formed XML ({' '.join(str(exc).split())})") from None
-    if etree.QName(root).localname != "tmx":
-        raise InputError(f"{path}: not a TMX file (root element <{etree.QName(root).localname}>, expected <tmx>)")
-    source_code = _language_code(root, source_lang, path)
-    target_code = _language_code(root, target_lang, path)
-    try:
-        memory = tmxfile(BytesIO(data), sourcelanguage=source_code, targetlanguage=target_code)
-    except Exception as exc:  # translate-toolkit raises assorted errors on odd TMX
-        raise InputError(f"{path}: cannot read TMX ({' '.join(str(exc).split())})") from None
+    if root.tag != "tmx" or root.find("body") is None:
+        raise InputError(f"{path}: not a TMX file (expected <tmx> with a <body>, found <{root.tag}>)")
+    units = root.find("body").findall("tu")
+    languages = {_primary_language(tuv) for tu in units for tuv in tu.findall("tuv")}
+    for lang in (source_lang, target_lang):
+        if lang not in languages:
+            found = ", ".join(sorted(filter(None, languages))) or "none"
+            raise InputError(f"{path}: no {lang!r} variant in the TMX (languages found: {found})")
     builder = _Builder(source_lang, target_lang)
-    for index, unit in enumerate(memory.units):
-        props = _props(unit)
+    for index, tu in enumerate(units):
+        props = {prop.get("type", ""): prop.text or "" for prop in tu.findall("prop")}
         kind = props.get(PROP_KIND, "body")
-        builder.add(unit.source or "", unit.target or "", props.get(PROP_PARAGRAPH, index),
-                    kind if kind in PARAGRAPH_KINDS else "body")
+        builder.add(_variant_text(tu, source_lang), _variant_text(tu, target_lang),
+                    props.get(PROP_PARAGRAPH, index), kind if kind in PARAGRAPH_KINDS else "body")
     if not builder.pairs:
         raise InputError(f"{path}: no translation unit with {source_lang} or {target_lang} text")
     header = root.find("header")
@@ -146,20 +148,35 @@ def read_tmx(path: str | os.PathLike[str], source_lang: str = "fr", target_lang:
     return builder.build(provenance)
 
 
-def _language_code(root, lang: str, path: Path) -> str:
-    """The xml:lang spelling of ``lang`` most used by the TMX's ``<tuv>`` (``fr``, ``fr-FR``, ``FR-ca``...)."""
+#: TMX inline elements whose content is native code (markup of the original format), not text
+_INLINE_CODES = frozenset(("bpt", "ept", "ph", "it", "ut"))
+
+
+def _primary_language(tuv) -> str:
+    """``fr`` for xml:lang "fr", "fr-FR", "FR_ca" (TMX 1.1's ``lang`` attribute too)."""
     from align.tei import XML_LANG
 
-    codes = Counter(tuv.get(XML_LANG) or tuv.get("lang") or "" for tuv in root.iter("tuv"))
-    matching = [code for code, _ in codes.most_common() if code.lower().split("-")[0].split("_")[0] == lang]
-    if not matching:
-        found = ", ".join(sorted(code for code in codes if code)) or "none"
-        raise InputError(f"{path}: no {lang!r} variant in the TMX (languages found: {found})")
-    return matching[0]
+    code = tuv.get(XML_LANG) or tuv.get("lang") or ""
+    return code.replace("_", "-").split("-")[0].lower()
 
 
-def _props(unit) -> dict[str, str]:
-    return {prop.get("type", ""): prop.text or "" for prop in unit.xmlelement.iterfind(unit.namespaced("prop"))}
+def _variant_text(tu, lang: str) -> str:
+    """The text of the first ``<tuv>`` of ``tu`` in ``lang``; "" if there is none."""
+    for tuv in tu.findall("tuv"):
+        if _primary_language(tuv) == lang:
+            seg = tuv.find("seg")
+            return "" if seg is None else _segment_text(seg)
+    return ""
+
+
+def _segment_text(element) -> str:
+    """The text of a ``<seg>`` (or ``<hi>``) without the native codes of its inline tags."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in _INLINE_CODES:
+            parts.append(_segment_text(child))  # <hi>, and anything unknown: keep its text
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 # --------------------------------------------------------------------------- line-aligned text
