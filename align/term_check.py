@@ -423,10 +423,12 @@ def _slug(text: str) -> str:
 
 # ---------------------------------------------------------------- entry point
 def check_files(paths: Iterable[str | Path], glossary: Glossary | None = None,
-                discovery: bool = True, lang: str = "auto") -> Report:
-    """Check every file together (a name may be spelled one way per file)."""
+                discovery: bool = True, lang: str = "auto", sides: tuple[str, ...] = ("fr", "en")) -> Report:
+    """Check every file together (a name may be spelled one way per file).
+    ``sides`` keeps only French or English text (e.g. ("en",) to gate the
+    English edition of aligned TEI files)."""
     paths = [str(p) for p in paths]
-    units = [u for p in paths for u in read_units(p, lang)]
+    units = [u for p in paths for u in read_units(p, lang) if u.lang in sides]
     report = Report(paths, glossary.name if glossary else None)
     if glossary is not None:
         report.findings = glossary_findings(units, glossary)

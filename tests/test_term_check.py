@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,19 @@ def test_cli_json(run_align, seed_files):
 def test_cli_bad_input_is_one_line(run_align, tmp_path):
     result = run_align("check-terms", tmp_path / "missing.txt")
     assert result.exit_code == 2 and "no such file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_english_side_of_a_glossary_translation_passes_the_gate(run_align, seed_files, tmp_path):
+    """align translate --glossary, then check-terms --side en: the English is consistent."""
+    if shutil.which("apertium") is None:
+        pytest.skip("apertium not installed")
+    glossary_path = data_file("glossaries", "russia-dprk.tsv")
+    translated = run_align("translate", *seed_files, "-o", tmp_path, "--engine", "apertium",
+                           "--glossary", glossary_path, "--no-cache")
+    assert translated.exit_code == 0, translated.stderr
+    teis = sorted(tmp_path.glob("*.xml"))
+    assert len(teis) == 5
+    english = run_align("check-terms", *teis, "--glossary", glossary_path, "--side", "en", "--no-discovery")
+    assert english.exit_code == 0, english.stdout
+    french = run_align("check-terms", *teis, "--glossary", glossary_path, "--side", "fr", "--no-discovery")
+    assert french.exit_code == 1 and "Louhansk" in french.stdout

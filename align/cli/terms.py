@@ -15,10 +15,12 @@ import click
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report instead of tables.")
 @click.option("--lang", type=click.Choice(["auto", "fr", "en"]), default="auto", show_default=True,
               help="Language of plain-text files (TEI files say it themselves).")
+@click.option("--side", type=click.Choice(["both", "fr", "en"]), default="both", show_default=True,
+              help="Check only the French or the English text (e.g. --side en to gate a publication).")
 @click.option("--no-discovery", is_flag=True, help="Only check glossary entries; do not look for new variants.")
 @click.pass_context
 def check_terms(ctx: click.Context, files: tuple[Path, ...], glossary_file: Path | None, as_json: bool,
-                lang: str, no_discovery: bool) -> None:
+                lang: str, side: str, no_discovery: bool) -> None:
     """Report names and terms spelled several ways in FILE... (French sources,
     English translations, aligned TEI). Exit code 1 when something is found,
     0 when the files are consistent."""
@@ -26,7 +28,8 @@ def check_terms(ctx: click.Context, files: tuple[Path, ...], glossary_file: Path
     from align.term_check import check_files
 
     glossary = load_glossary(glossary_file) if glossary_file else None
-    report = check_files(files, glossary, discovery=not no_discovery, lang=lang)
+    sides = ("fr", "en") if side == "both" else (side,)
+    report = check_files(files, glossary, discovery=not no_discovery, lang=lang, sides=sides)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
