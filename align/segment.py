@@ -52,12 +52,12 @@ _TITLES_EN = {"Mr", "Mrs", "Ms", "Messrs", "Mmes", "Dr", "Drs", "Prof", "St", "S
               "Col", "Lt", "Sgt", "Capt", "Cmdr", "Adm", "Maj", "Gov", "Sen", "Rep", "Rev", "Hon",
               "Pres", "Supt", "Mt", "Ft"}
 #: Matched case-insensitively.
-_ABBREVIATIONS_FR = {"al", "p.ex", "av", "apr", "env", "cf", "p", "pp", "vol", "art", "chap", "fig", "n", "no",
-                     "nos", "tél", "éd", "coll", "dir", "trad", "boul", "bd", "réf", "ex", "hab",
+_ABBREVIATIONS_FR = {"al", "p.ex", "av", "apr", "env", "cf", "p", "pp", "vol", "art", "chap",
+                     "fig", "n", "no", "nos", "tél", "éd", "coll", "dir", "trad", "boul", "bd", "réf", "ex", "hab",
                      "ca", "op", "cit", "ibid", "janv", "févr", "fév", "avr", "juil", "déc", "oct",
                      "nov", "etc", "min", "max", "vs"}
-_ABBREVIATIONS_EN = {"al", "no", "nos", "vs", "v", "e.g", "i.e", "cf", "approx", "dept", "est", "fig",
-                     "vol", "pp", "p", "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept",
+_ABBREVIATIONS_EN = {"al", "no", "nos", "vs", "v", "e.g", "i.e", "cf", "approx", "dept", "est",
+                     "fig", "vol", "pp", "p", "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept",
                      "oct", "nov", "dec", "ave", "blvd", "rd", "inc", "ltd", "co", "corp", "etc"}
 #: Of the case-insensitive abbreviations, those that commonly end a sentence too: they block a
 #: boundary only before a lower-case word (which blocks anyway) or a digit ("n. 5", "p. 12").
@@ -168,13 +168,17 @@ _STRONG_PREFIXES = [
 _WEAK_PHRASES = re.compile(
     r"commentez\s+cette\s+histoire|\d*\s*commentaires?|réagir|réagissez|partager(?:\s+sur\s+\w+)?"
     r"|partagez|imprimer|envoyer|abonnez-vous|lire\s+aussi|lire\s+la\s+suite|écouter\s+cet\s+article"
-    r"|(?:temps\s+de\s+)?lecture\s*:?\s*\d+\s*min(?:utes?)?\.?|article\s+réservé\s+aux\s+abonnés|share(?:\s+this\s+article)?|comments?"
+    r"|(?:temps\s+de\s+)?lecture\s*:?\s*\d+\s*min(?:utes?)?\.?|article\s+réservé\s+aux\s+abonnés"
+    r"|share(?:\s+this\s+article)?|comments?"
     r"|\d+\s+comments?|read\s+more|listen\s+to\s+this\s+article",
     re.I,
 )
 _MONTHS = (r"janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
            r"|january|february|march|april|may|june|july|august|september|october|november|december")
-_CREDIT_AGENCIES = r"AFP|AP|Reuters|EPA|Getty\s?Images|Sputnik|Yonhap|KCNA|Xinhua|ANP|Belga|SIPA|MAXPPP"
+#: Agencies that sign photo credits; the state agencies (KCNA, Yonhap ...) are cited in prose
+#: too ("selon KCNA"), so a line ending with one is a credit only when "Photo"/"/" says so.
+_CREDIT_AGENCIES = r"AFP|AP|Reuters|REUTERS|EPA|Getty\s?Images|ANP|Belga|SIPA|MAXPPP"
+_STATE_AGENCIES = r"KCNA|Yonhap|Xinhua|Sputnik|TASS|RIA\s+Novosti"
 #: Whole lines that are furniture.
 _FURNITURE_LINES = [
     re.compile(rf"(?:{_UPDATED})\b(?:\s+le|\s+on)?\s+\S.{{0,80}}", re.I),  # + digit check below
@@ -185,16 +189,18 @@ _FURNITURE_LINES = [
     re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?"),
     re.compile(r"\(?\s*(?:photo|crédits?(?:\s+photo)?|credits?|illustration)\s*:?.{0,80}\)?", re.I),
     re.compile(r"©.{0,80}"),
-    re.compile(rf"(?:{_CREDIT_AGENCIES}|REUTERS)(?:\s+[Pp]hoto)?\s*/\s*[^.!?]{{1,60}}"),  # "AP Photo/Ahn Young-joon"
-    # A photo credit: a few words ending in an agency name, glued or not ("Ilya PitalevAP").
-    re.compile(rf"(?:[^\s.!?]+\s+){{0,4}}[^\s.!?]*?(?:[\s/|,-]*)(?:{_CREDIT_AGENCIES})\)?"),
+    # Agency first: "AP Photo/Ahn Young-joon", "REUTERS/Kim Hong-Ji".
+    re.compile(rf"(?:{_CREDIT_AGENCIES}|{_STATE_AGENCIES})(?:\s+[Pp]hoto)?\s*/\s*[^.!?]{{1,60}}"),
+    # A photo credit: a few capitalised names ending in an agency, glued or not ("Ilya PitalevAP",
+    # "Jean Dupont / AFP"); "les journalistes de l'AFP" is not one.
+    re.compile(rf"\(?(?:[A-ZÀ-Ý][^\s.!?]*\s+){{0,4}}(?:[A-ZÀ-Ý][^\s.!?]*?)?[\s/|,-]*(?:{_CREDIT_AGENCIES})\)?"),
     re.compile(r"[Pp]ar\s+[A-ZÉ][\w’'-]+(?:\s+[A-ZÉ][\w’'-]+){0,3}(?:\s*\(.{0,30}\))?"),
 ]
 
 
 #: "Lire aussi : <another article's title>" (no final punctuation: titles have none).
-_READ_ALSO = re.compile(r"(?:à\s+)?lire\s+(?:aussi|également)\b[^.!?]{0,200}|read\s+(?:more|also)\s*:[^.!?]{0,200}",
-                        re.I)
+_READ_ALSO = re.compile(
+    r"(?:à\s+)?lire\s+(?:aussi|également)\b[^.!?]{0,200}|read\s+(?:more|also)\s*:[^.!?]{0,200}", re.I)
 
 
 def _is_furniture_line(text: str) -> bool:

@@ -204,6 +204,17 @@ def row(name: str, test: str, score: Score, extra: str = "") -> str:
             f"| {score.tp} | {score.fp} | {score.fn} | {score.seconds * 1000:.0f} |{extra}")
 
 
+def approaches(lang: str, punkt_training: list[str]) -> dict[str, Splitter]:
+    return {"pysbd": pysbd_splitter(lang), "punkt-trained": punkt_splitter(punkt_training),
+            "align": align_splitter(lang)}
+
+
+def print_held_out(test: str, lines: list[str], splitters: dict[str, Splitter]) -> None:
+    paragraphs = pseudo_paragraphs(lines)
+    for name, splitter in splitters.items():
+        print(row(name, f"{test} ({len(lines)} lines)", score_paragraphs(splitter, paragraphs)))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
@@ -211,44 +222,24 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     mt = args.shared / "data" / "mt"
     seeds = seed_texts(args.shared)
-    tico_fr, tico_en = read_lines(mt / "tico19-test.fr-en.fr"), read_lines(mt / "tico19-test.fr-en.en")
-    news_fr = read_lines(mt / "newstest2013.fr-en.fr", args.lines)
-    news_en = read_lines(mt / "newstest2013.fr-en.en", args.lines)
-
-    approaches_fr: dict[str, Splitter] = {
-        "pysbd": pysbd_splitter("fr"),
-        # For the seeds: all French text available; for newstest: without newstest (held out).
-        "punkt-trained": punkt_splitter(tico_fr + read_lines(mt / "newstest2013.fr-en.fr") + seeds),
-        "align": align_splitter("fr"),
-    }
-    punkt_heldout_fr = punkt_splitter(tico_fr + seeds)
-    approaches_en: dict[str, Splitter] = {
-        "pysbd": pysbd_splitter("en"),
-        "punkt-trained": punkt_splitter(tico_en),
-        "align": align_splitter("en"),
-    }
+    news = {lang: read_lines(mt / f"newstest2013.fr-en.{lang}") for lang in ("fr", "en")}
+    tico = {lang: read_lines(mt / f"tico19-test.fr-en.{lang}") for lang in ("fr", "en")}
 
     print("| test set | approach | precision | recall | F1 | TP | FP | FN | ms |")
     print("|---|---|---|---|---|---|---|---|---|")
-    gold_paragraphs = seeds_paragraphs()
-    for name, splitter in approaches_fr.items():
-        print(row(name, "seeds-paragraphs (fr)", score_paragraphs(splitter, gold_paragraphs)))
-    for name, splitter in approaches_fr.items():
+    # Seeds: Punkt learns from all the French text there is (mt files and the seeds).
+    seed_splitters = approaches("fr", tico["fr"] + news["fr"] + seeds)
+    for name, splitter in seed_splitters.items():
+        print(row(name, "seeds-paragraphs (fr)", score_paragraphs(splitter, seeds_paragraphs())))
+    for name, splitter in seed_splitters.items():
         score, right, total = score_documents(splitter, args.shared)
         print(row(name, "seeds-documents (fr)", score, f" kinds {right}/{total}"))
-    news_paragraphs_fr = pseudo_paragraphs(news_fr)
-    for name, splitter in {**approaches_fr, "punkt-trained": punkt_heldout_fr}.items():
-        print(row(name, f"newstest2013 fr ({len(news_fr)} lines)", score_paragraphs(splitter, news_paragraphs_fr)))
-    news_paragraphs_en = pseudo_paragraphs(news_en)
-    for name, splitter in approaches_en.items():
-        print(row(name, f"newstest2013 en ({len(news_en)} lines)", score_paragraphs(splitter, news_paragraphs_en)))
-    # TICO-19: never looked at while writing align's rules; Punkt trained on the other texts.
-    tico_sets = {"fr": (tico_fr, punkt_splitter(read_lines(mt / "newstest2013.fr-en.fr") + seeds)),
-                 "en": (tico_en, punkt_splitter(read_lines(mt / "newstest2013.fr-en.en")))}
-    for lang, (lines, punkt) in tico_sets.items():
-        approaches = {"pysbd": pysbd_splitter(lang), "punkt-trained": punkt, "align": align_splitter(lang)}
-        for name, splitter in approaches.items():
-            print(row(name, f"tico19 {lang} ({len(lines)} lines)", score_paragraphs(splitter, pseudo_paragraphs(lines))))
+    # Held out: Punkt never trains on the test set.
+    print_held_out("newstest2013 fr", news["fr"][:args.lines], approaches("fr", tico["fr"] + seeds))
+    print_held_out("newstest2013 en", news["en"][:args.lines], approaches("en", tico["en"]))
+    # TICO-19: never looked at while writing align's rules.
+    print_held_out("tico19 fr", tico["fr"], approaches("fr", news["fr"] + seeds))
+    print_held_out("tico19 en", tico["en"], approaches("en", news["en"]))
     return 0
 
 
