@@ -47,11 +47,6 @@ def export(doc: "AlignedDocument", out_path: str | os.PathLike[str], format_name
     return exporter(format_name).export(doc, Path(out_path))
 
 
-def output_path(directory: str | os.PathLike[str], stem: str, format_name: str) -> Path:
-    """Where ``format_name`` puts the export of a document called ``stem`` in ``directory``."""
-    return Path(directory) / (stem + exporter(format_name).SUFFIX)
-
-
 def link_pairs(doc: "AlignedDocument") -> list[tuple[str, str]]:
     """One (French, English) text pair per link, in link order.
 
