@@ -51,6 +51,7 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, _new_file_mode(path))  # mkstemp makes 0600 files; keep the usual mode
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
@@ -62,3 +63,13 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def _new_file_mode(path: Path) -> int:
+    """The mode an ordinary ``open(path, "w")`` would give: the old file's, or 0666 less the umask."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
