@@ -122,8 +122,9 @@ def _is_boundary(text: str, start: int, match: re.Match[str], end: int, lang: st
     following = _next_word(text, end)
     if not following or not (following[0].isupper() or following[0].isdigit()):
         return False
-    if following[0].isdigit() and ("…" in match.group() or ".." in match.group()):
-        return False  # "revendu... 1,6 million": an ellipsis before a number continues
+    ellipsis = "…" in match.group() or ".." in match.group()
+    if ellipsis and (following[0].isdigit() or text[match.start() - 1:match.start()] in ("(", "[")):
+        return False  # "revendu... 1,6 million", "renforcer (…) Les relations": no sentence end
     if match.group().startswith(".") and len(match.group().rstrip("»”’\")] ")) == 1:
         # Look back a bounded window: searching from 0 is quadratic on long paragraphs.
         before = _WORD_BEFORE.search(text, max(0, match.start() - 64), match.start())

@@ -82,6 +82,13 @@ def test_closing_quotes_stay_with_their_sentence():
         "Il a dit : “Nous sommes prêts.”", "Les forces ennemies reculent."]
 
 
+def test_ellipses():
+    assert split_sentences("Nous allons renforcer (…) Les Relations bilatérales. Il attend… Puis il part.") == [
+        "Nous allons renforcer (…) Les Relations bilatérales.", "Il attend…", "Puis il part."]
+    assert split_sentences("Il a revendu... 1,6 million à des promoteurs.") == [
+        "Il a revendu... 1,6 million à des promoteurs."]
+
+
 def test_lower_case_after_a_full_stop_continues_the_sentence():
     assert split_sentences("Les qualifiant de « franches ». [and] complet ». Il a promis.") == [
         "Les qualifiant de « franches ». [and] complet ».", "Il a promis."]
