@@ -387,7 +387,11 @@ def download_from_index(folder: Path) -> Path:
         from argostranslate import package as argos_package, settings
     except ImportError as exc:
         raise ModelError(f"installing from the argos index needs argostranslate ({exc}); {INSTALL_HINT}") from None
-    argos_package.update_package_index()  # prints and returns on network errors
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        argos_package.update_package_index()  # prints and returns on network errors
     if not Path(settings.local_package_index).exists():
         raise ModelError(offline)  # get_available_packages() would recurse forever here
     try:

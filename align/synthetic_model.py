@@ -13,10 +13,15 @@ package that has everything a real one has except trained weights:
 
 zipped with one top folder as an ``.argosmodel``.
 
-The output is gibberish. Random weights alone would also decode until
-``max_decoding_length``; a bias on the end-of-sentence logit of the output
-projection keeps outputs about as long as their inputs, which is what makes
-the model usable for speed measurements. The tiny defaults build in about a
+The output is gibberish. Random weights alone fall into a loop of one token
+and either stop at once or decode until ``max_decoding_length``, which makes
+speed measurements meaningless. So a few weights are set by hand to make the
+output about as long as the input (see :func:`add_length_control`): a
+"clock" dimension in the position encodings counts source positions in the
+encoder and target steps in the decoder, the first cross-attention subtracts
+the (averaged) source clock from the target clock, and the end-of-sentence
+row of the output projection reads that difference. The end-of-sentence
+logit therefore rises once the output has caught up with the input. The tiny defaults build in about a
 second (tests); ``TRANSFORMER_BASE`` gives the size of argos's real fr_en
 model (benchmarks).
 """
@@ -49,7 +54,8 @@ def build_argos_package(
     d_model: int = 64,
     heads: int = 4,
     ffn: int = 128,
-    eos_bias: float | None = None,
+    eos_bias: float = 0.0,
+    length_gain: float = 15.0,
     weight_scale: float = 0.05,
     quantization: str | None = None,
     package_version: str = "1.0",
@@ -61,8 +67,9 @@ def build_argos_package(
     SentencePiece model on. If they are too small for ``vocab_size`` pieces,
     the model's vocabulary is padded with unused tokens (never generated) so
     the network still has ``vocab_size`` rows: speed depends on that size.
-    ``eos_bias`` defaults to a value that keeps beam-search outputs near the
-    input length for this architecture (see :func:`default_eos_bias`).
+    ``length_gain`` sets the output/input length ratio (higher: longer;
+    15 gives about 0.9x, see :func:`add_length_control`); ``eos_bias`` is
+    an extra constant on the end-of-sentence logit (higher: shorter).
     ``quantization`` (e.g. "int8", as argos's real packages) is applied by
     ctranslate2 when saving.
     """
@@ -74,12 +81,11 @@ def build_argos_package(
         (root / "model").mkdir(parents=True)
         pieces = train_sentencepiece(texts, vocab_size, root / "sentencepiece.model")
         vocabulary = pad_vocabulary(pieces, vocab_size)
-        if eos_bias is None:
-            eos_bias = default_eos_bias(d_model, weight_scale)
         spec = transformer_spec(
             vocabulary, len(pieces), layers=layers, d_model=d_model, heads=heads, ffn=ffn,
             eos_bias=eos_bias, weight_scale=weight_scale, seed=seed,
         )
+        add_length_control(spec, d_model, length_gain)
         spec.validate()
         spec.optimize(quantization=quantization)
         spec.save(str(root / "model"))
@@ -88,24 +94,63 @@ def build_argos_package(
     return archive
 
 
-def default_eos_bias(d_model: int, weight_scale: float) -> float:
-    """An end-of-sentence logit bias that keeps random outputs short enough.
+#: position-clock rates of add_length_control (per token), measured on newstest2013
+DECODER_CLOCK = 0.1
+ENCODER_CLOCK = 0.02
+EOS_CLOCK_WEIGHT = 1.0
+MAX_POSITIONS = 1024  # ctranslate2 truncates inputs at max_input_length=1024 by default
 
-    Random decoders fall into a loop of one token, so each output either stops
-    early or runs to the decoding limit; the bias moves the balance. Measured
-    with beam 4 on newstest2013 sentences (weight scale 0.05): transformer-base
-    (d_model 512) with 3.75 gives outputs about 0.5x the input length, none at
-    the limit (3.4: 3x, many at the limit); the tiny test model (d_model 64)
-    with 0.6 gives 0.2-0.4x with a few at the limit (0.5: 4.7x). Other sizes
-    interpolate on d_model; the argos engine also caps the output length
-    relative to the input.
+
+def add_length_control(spec, d_model: int, length_gain: float) -> None:
+    """Make the end-of-sentence logit grow as (target step - k * source length).
+
+    The last model dimension becomes a clock: the position encodings add
+    ``rate * position`` to it (encoder and decoder), token embeddings leave it
+    empty. In the first decoder layer, one value channel of the
+    cross-attention copies the encoder's clock and its output projection
+    subtracts it (times ``length_gain``) from the decoder's clock; every other
+    channel leaves that dimension alone. The end-of-sentence row of the output
+    projection reads only the clock. Measured with the tiny model (beam 1 and
+    4): output length correlates 0.98 with input length; gain 10 gives 0.5x,
+    20 gives 1.1x, 25 gives 1.3x with a few runaways; 15 gives 0.9x, none.
     """
-    import math
+    clock = d_model - 1
+    eos = SPECIAL_PIECES.index("</s>")
+    for side, rate in ((spec.encoder, ENCODER_CLOCK), (spec.decoder, DECODER_CLOCK)):
+        encodings = sinusoidal_encodings(MAX_POSITIONS, d_model)
+        encodings[:, clock] = rate * np_arange(MAX_POSITIONS)
+        side.position_encodings.encodings = encodings
+    spec.encoder.embeddings[0].weight[:, clock] = 0
+    spec.decoder.embeddings.weight[:, clock] = 0
+    cross = spec.decoder.layer[0].attention
+    key_value = cross.linear[1].weight  # rows: d_model keys, then d_model values
+    key_value[d_model + clock, :] = 0
+    key_value[d_model + clock, clock] = length_gain
+    output = cross.linear[2].weight
+    output[:, clock] = 0
+    output[clock, :] = 0
+    output[clock, clock] = -1.0
+    projection = spec.decoder.projection.weight
+    projection[eos, :] = 0
+    projection[eos, clock] = EOS_CLOCK_WEIGHT
 
-    low, high = (64, 0.6), (512, 3.75)
-    t = (math.log(max(d_model, 1)) - math.log(low[0])) / (math.log(high[0]) - math.log(low[0]))
-    bias = low[1] + t * (high[1] - low[1])
-    return round(max(bias, 0.0) * weight_scale / 0.05, 3)
+
+def np_arange(n: int):
+    import numpy as np
+
+    return np.arange(n, dtype=np.float32)
+
+
+def sinusoidal_encodings(positions: int, d_model: int):
+    """The usual sin/cos position table (sin on the first half, cos on the second)."""
+    import numpy as np
+
+    position = np.arange(positions, dtype=np.float32)[:, None]
+    frequency = np.power(10000.0, -2.0 * np.arange(d_model // 2, dtype=np.float32) / d_model)[None, :]
+    table = np.concatenate([np.sin(position * frequency), np.cos(position * frequency)], axis=1)
+    if table.shape[1] < d_model:
+        table = np.pad(table, ((0, 0), (0, d_model - table.shape[1])))
+    return table.astype(np.float32)
 
 
 def train_sentencepiece(texts: Iterable[str], vocab_size: int, model_path: Path) -> list[str]:
@@ -176,7 +221,7 @@ def transformer_spec(
         set_ffn(layer.ffn, d_model, ffn, normal)
     spec.decoder.projection.weight = normal(size, d_model)
     bias = np.zeros(size, dtype=np.float32)
-    bias[SPECIAL_PIECES.index("</s>")] = eos_bias
+    bias[SPECIAL_PIECES.index("</s>")] = eos_bias  # add_length_control sets its weights
     bias[SPECIAL_PIECES.index("<s>")] = -1e4  # never generate bos or unk or fillers
     bias[SPECIAL_PIECES.index("<unk>")] = -1e4
     bias[real_pieces:] = -1e4
@@ -235,7 +280,7 @@ def write_metadata(root: Path, version: str, pieces: int, layers: int, d_model: 
     (root / "README.md").write_text(
         "# Synthetic French -> English package (align)\n\n"
         f"Random-weight transformer ({layers}+{layers} layers, d_model {d_model}, "
-        f"{pieces} SentencePiece pieces, end-of-sentence bias {eos_bias}).\n"
+        f"{pieces} SentencePiece pieces, length control, end-of-sentence bias {eos_bias}).\n"
         "For testing and benchmarking only: its translations are gibberish.\n",
         encoding="utf-8",
     )

@@ -1,0 +1,267 @@
+"""The argos engine: CTranslate2 + SentencePiece on an installed argos package.
+
+It runs the same files and decoding options as argostranslate
+(``argostranslate.translate.apply_packaged_translation``): the package's
+``model/`` folder in a ``ctranslate2.Translator``, its ``sentencepiece.model``,
+beam 4, length penalty 0.2, unknown-token replacement, the metadata's
+``target_prefix``. It does not use argostranslate's sentence splitter (align
+segments the text itself) and it is built for throughput:
+
+* one Translator per engine, loaded once;
+* all sentences tokenised in one SentencePiece call, sorted by length and cut
+  into batches of about ``max_batch_tokens`` (padded) tokens, so that
+  sentences of similar length share a batch and padding is minimal;
+* all batches submitted at once (``asynchronous=True``), so ``inter_threads``
+  translators work in parallel, each batch with a decoding limit relative to
+  its own longest input (``max_length_ratio``), which keeps a looping model
+  from running to 256 tokens on short sentences.
+
+``argos_reference_translate`` is argostranslate's own per-sentence path, the
+baseline of ``scripts/bench_translate.py``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+from typing import Sequence
+
+from align.engines.base import EngineError, EngineInfo
+from align.errors import ModelError
+
+#: argostranslate's decoding settings (settings.beam_size, apply_packaged_translation)
+ARGOS_BEAM_SIZE = 4
+ARGOS_LENGTH_PENALTY = 0.2
+ARGOS_MAX_DECODING_LENGTH = 256  # ctranslate2's default, which argostranslate keeps
+
+
+class ArgosEngine:
+    """Translate French sentences with an argos package; ``translate_batch`` keeps order and count."""
+
+    def __init__(
+        self,
+        package=None,
+        *,
+        beam_size: int = ARGOS_BEAM_SIZE,
+        max_batch_tokens: int = 2048,
+        inter_threads: int = 1,
+        intra_threads: int = 0,
+        threads: int | None = None,
+        device: str = "cpu",
+        compute_type: str = "default",
+        length_penalty: float = ARGOS_LENGTH_PENALTY,
+        max_length_ratio: float = 2.0,
+        max_decoding_length: int = ARGOS_MAX_DECODING_LENGTH,
+        batch_size: int | None = None,
+        max_batch_size: int | None = None,
+    ) -> None:
+        """``package``: a ModelPackage, a package folder or name, or None (the installed fr->en one).
+
+        ``threads`` is the CLI's name for ``intra_threads`` (0 = all cores);
+        ``batch_size`` / ``max_batch_size`` are aliases of ``max_batch_tokens``.
+        """
+        from align.models import ModelPackage, find_model
+
+        self.package = package if isinstance(package, ModelPackage) else find_model(package)
+        if threads is not None:
+            intra_threads = threads
+        self.max_batch_tokens = int(max_batch_size or batch_size or max_batch_tokens)
+        self.beam_size = int(beam_size)
+        self.length_penalty = float(length_penalty)
+        self.max_length_ratio = float(max_length_ratio)
+        self.max_decoding_length = int(max_decoding_length)
+        self.device = device
+        self.compute_type = compute_type
+        self.inter_threads = int(inter_threads)
+        self.intra_threads = int(intra_threads)
+        if self.beam_size < 1 or self.max_batch_tokens < 1:
+            raise EngineError("beam size and batch size must be at least 1")
+        self.translator = load_translator(self.package.model_dir, device, compute_type, self.inter_threads, self.intra_threads)
+        self.tokenizer = load_sentencepiece(self.package.sentencepiece_model)
+        self.target_prefix = self.package.target_prefix
+
+    def translate_batch(self, sentences: Sequence[str]) -> list[str]:
+        """Translate French sentences; one English string per input, same order ("" for blank ones)."""
+        outputs = [""] * len(sentences)
+        todo = [i for i, s in enumerate(sentences) if s and not s.isspace()]
+        if not todo:
+            return outputs
+        tokens = self.tokenizer.encode([sentences[i].strip() for i in todo], out_type=str)
+        order = sorted(range(len(todo)), key=lambda k: len(tokens[k]))
+        pending = []
+        for batch in length_batches(order, tokens, self.max_batch_tokens):
+            pending.append((batch, self.submit([tokens[k] for k in batch])))
+        for batch, results in pending:
+            for k, result in zip(batch, results):
+                outputs[todo[k]] = self.detokenize(result.result().hypotheses[0])
+        return outputs
+
+    def submit(self, batch_tokens: list[list[str]]):
+        """Queue one batch; its decoding limit follows its longest input."""
+        longest = max(len(t) for t in batch_tokens)
+        limit = min(self.max_decoding_length, math.ceil(self.max_length_ratio * longest) + 10)
+        prefix = [[self.target_prefix]] * len(batch_tokens) if self.target_prefix else None
+        try:
+            return self.translator.translate_batch(
+                batch_tokens,
+                target_prefix=prefix,
+                beam_size=self.beam_size,
+                length_penalty=self.length_penalty,
+                replace_unknowns=True,
+                max_decoding_length=limit,
+                asynchronous=True,
+            )
+        except (RuntimeError, ValueError) as exc:
+            raise EngineError(f"ctranslate2 failed on {self.package.name}: {exc}") from None
+
+    def detokenize(self, pieces: list[str]) -> str:
+        """SentencePiece pieces -> text, without the metadata's target prefix (as argostranslate)."""
+        text = self.tokenizer.decode_pieces(pieces)
+        if self.target_prefix and text.startswith(self.target_prefix):
+            text = text[len(self.target_prefix):]
+        return text.strip()
+
+    def info(self) -> EngineInfo:
+        """What produced the output: engine, model and every option that changes it."""
+        import ctranslate2
+
+        settings = {
+            "beam_size": str(self.beam_size),
+            "length_penalty": str(self.length_penalty),
+            "max_length_ratio": str(self.max_length_ratio),
+            "max_decoding_length": str(self.max_decoding_length),
+            "compute_type": self.translator.compute_type,
+            "device": self.translator.device,
+        }
+        if self.target_prefix:
+            settings["target_prefix"] = self.target_prefix
+        return EngineInfo(
+            name="argos",
+            version=ctranslate2.__version__,
+            model=self.package.name,
+            model_version=self.package.package_version,
+            settings=settings,
+        )
+
+
+def length_batches(order: list[int], tokens: list[list[str]], max_tokens: int) -> list[list[int]]:
+    """Cut length-sorted indices into batches whose padded size stays within ``max_tokens``.
+
+    A sentence longer than ``max_tokens`` gets a batch of its own.
+    """
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for k in order:
+        width = max(len(tokens[k]), 1)  # sorted: the newest sentence is the longest
+        if current and (len(current) + 1) * width > max_tokens:
+            batches.append(current)
+            current = []
+        current.append(k)
+    if current:
+        batches.append(current)
+    return batches
+
+
+def load_translator(model_dir: Path, device: str, compute_type: str, inter_threads: int, intra_threads: int):
+    import ctranslate2
+
+    try:
+        return ctranslate2.Translator(
+            str(model_dir), device=device, compute_type=compute_type,
+            inter_threads=inter_threads, intra_threads=intra_threads,
+        )
+    except (RuntimeError, ValueError, OSError) as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise EngineError(f"cannot load the CTranslate2 model in {model_dir} on {device}: {first_line}") from None
+
+
+def load_sentencepiece(path: Path):
+    import sentencepiece as spm
+
+    if not path.is_file():
+        raise EngineError(f"{path} is missing: reinstall the package with `align models install`")
+    try:
+        return spm.SentencePieceProcessor(model_file=str(path))
+    except (RuntimeError, OSError) as exc:
+        raise EngineError(f"cannot load {path}: {exc}") from None
+
+
+# --- argostranslate's own path (speed baseline) ---------------------------------------------
+
+#: which implementation argos_reference_translate used last: "argostranslate.translate" or
+#: "reproduction" (argostranslate.translate could not be imported: stanza/minisbd missing)
+argos_reference_kind = ""
+
+
+def argos_reference_translate(package, sentences: Sequence[str]) -> list[str]:
+    """Translate each sentence the way argostranslate's users do: ``translate(s)`` one at a time.
+
+    Uses ``argostranslate.translate`` when it imports. Without stanza/minisbd
+    it cannot; then this reproduces its per-sentence path faithfully
+    (``PackageTranslation.hypotheses`` -> ``apply_packaged_translation``):
+    argos's own Package and SentencePieceTokenizer, one Translator built from
+    argos's settings, one ``translate_batch`` call per sentence with argos's
+    options and decoding. The reproduction skips argos's sentence splitter,
+    so it is, if anything, faster than the real thing.
+    """
+    global argos_reference_kind
+    from align.models import ModelPackage, find_model
+
+    package = package if isinstance(package, ModelPackage) else find_model(package)
+    try:
+        translation = argos_translation(package)
+    except ImportError:
+        argos_reference_kind = "reproduction"
+        return reproduce_argos_translate(package, sentences)
+    argos_reference_kind = "argostranslate.translate"
+    return [translation.translate(s) for s in sentences]
+
+
+def argos_translation(package):
+    """argostranslate's fr->en ITranslation for the package's folder (raises ImportError without stanza)."""
+    os.environ["ARGOS_PACKAGES_DIR"] = str(package.path.parent)  # read by argostranslate.settings at import
+    from argostranslate import translate  # noqa: F401  (imports stanza / minisbd)
+
+    languages = {lang.code: lang for lang in translate.get_installed_languages()}
+    if "fr" not in languages or "en" not in languages:
+        raise ModelError(f"argostranslate does not see a fr->en package in {package.path.parent}")
+    return languages["fr"].get_translation(languages["en"])
+
+
+def reproduce_argos_translate(package, sentences: Sequence[str]) -> list[str]:
+    """argostranslate 1.11's translate(), one sentence at a time, without its sentence splitter."""
+    import ctranslate2
+    from argostranslate import settings
+    from argostranslate.package import Package
+
+    pkg = Package(package.path)
+    translator = ctranslate2.Translator(
+        str(pkg.package_path / "model"),
+        device=settings.device,
+        inter_threads=settings.inter_threads,
+        intra_threads=settings.intra_threads,
+        compute_type=settings.compute_type,
+    )
+    outputs = []
+    for sentence in sentences:
+        tokenized = [pkg.tokenizer.encode(sentence)]
+        target_prefix = [[pkg.target_prefix]] if pkg.target_prefix != "" else None
+        results = translator.translate_batch(
+            tokenized,
+            target_prefix=target_prefix,
+            replace_unknowns=True,
+            max_batch_size=settings.batch_size,
+            batch_type="tokens",
+            beam_size=max(1, settings.beam_size),
+            num_hypotheses=1,
+            length_penalty=0.2,
+            return_scores=True,
+        )
+        value = pkg.tokenizer.decode(results[0].hypotheses[0])
+        if pkg.target_prefix != "" and value.startswith(pkg.target_prefix):
+            value = value[len(pkg.target_prefix):]
+        if value[:1] == " ":
+            value = value[1:]
+        outputs.append(value)
+    return outputs
