@@ -56,3 +56,24 @@ def run_align():
         return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def synthetic_argosmodel(tmp_path_factory, seed_files: list[Path]) -> Path:
+    """A tiny random-weight fr->en .argosmodel (SentencePiece trained on the five seeds)."""
+    from align.synthetic_model import build_argos_package
+
+    texts = [path.read_text(encoding="utf-8") for path in seed_files]
+    return build_argos_package(tmp_path_factory.mktemp("synthetic-model"), texts=texts)
+
+
+@pytest.fixture(scope="session")
+def argos_packages_dir(tmp_path_factory, synthetic_argosmodel: Path, run_align) -> Path:
+    """A packages folder holding the synthetic model, installed with `align models install`.
+
+    Pass ``env={"ARGOS_PACKAGES_DIR": str(argos_packages_dir)}`` to ``run_align``.
+    """
+    packages = tmp_path_factory.mktemp("argos-home") / "packages"
+    result = run_align("models", "install", synthetic_argosmodel, env={"ARGOS_PACKAGES_DIR": str(packages)})
+    assert result.exit_code == 0, result.stderr
+    return packages
