@@ -265,6 +265,8 @@ def _force_canonical(text: str, spans: list[_Span], glossary: Glossary,
             continue
         surface = text[match.start:match.end]
         if surface != match.entry.canonical:
+            if surface.casefold() == match.entry.canonical.casefold():
+                continue  # "the west of the country" is not "the West"; "SEOUL" is a dateline
             repairs.append(f"'{surface}' replaced by canonical '{match.entry.canonical}'")
         extra.append(_Span(match.start, match.end, match.entry))
     if not extra:
@@ -412,7 +414,7 @@ def canonical_problems(source: str, translation: str, glossary: Glossary) -> lis
     problems = []
     for match in glossary.find(translation):
         surface = translation[match.start:match.end]
-        if surface == match.entry.canonical or (surface.isupper() and surface.casefold() == match.entry.canonical.casefold()):
+        if surface.casefold() == match.entry.canonical.casefold():  # case alone is not a spelling
             found[match.entry.id] += 1
         else:
             problems.append(f"{match.entry.id}: '{surface}' instead of '{match.entry.canonical}'")

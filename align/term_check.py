@@ -168,7 +168,8 @@ def _spelling_key(surface: str) -> str:
 
 
 def _same_spelling(surface: str, canonical: str) -> bool:
-    return surface == canonical or (surface.isupper() and _spelling_key(surface) == _spelling_key(canonical))
+    """Case alone is not a spelling: "SEOUL" in a dateline, "the west of the country"."""
+    return _spelling_key(surface) == _spelling_key(canonical)
 
 
 def _where_order(where: str) -> tuple:

@@ -160,6 +160,28 @@ def token_style_rows(sentences: list[str], glossary, engine) -> list[tuple]:
     return rows
 
 
+def quality_rows(glossary, engine, shared: Path) -> tuple[int, list[tuple]]:
+    """BLEU/chrF of Apertium on the newstest2013 sentences that carry glossary
+    terms, without and with enforcement: what each protection mode costs in fluency."""
+    import sacrebleu
+
+    from align.enforce import enforce_batch
+
+    folder = shared / "data" / "mt"
+    sources = (folder / "newstest2013.fr-en.fr").read_text(encoding="utf-8").split("\n")
+    references = (folder / "newstest2013.fr-en.en").read_text(encoding="utf-8").split("\n")
+    keep = [i for i, s in enumerate(sources) if s.strip() and glossary.find(s)]
+    src, ref = [sources[i] for i in keep], [references[i] for i in keep]
+    outputs = {"none": engine.translate_batch(src)}
+    for mode in ("placeholder", "canonical"):
+        outputs[mode] = [r.text for r in enforce_batch(src, glossary, engine.translate_batch, mode=mode)]
+    rows = []
+    for name, hyp in outputs.items():
+        rows.append((name, sacrebleu.corpus_bleu(hyp, [ref]).score, sacrebleu.corpus_chrf(hyp, [ref]).score,
+                     share_canonical(src, hyp, glossary)))
+    return len(keep), rows
+
+
 def read_gold(path: Path) -> dict[str, list[tuple[str, set[str]]]]:
     gold: dict[str, list[tuple[str, set[str]]]] = {}
     header_seen = False
@@ -229,6 +251,7 @@ def main() -> None:
         rows = enforcement_rows(sentences, glossary, available)
         apertium = dict(available).get("apertium")
         styles = token_style_rows(sentences, glossary, apertium) if apertium else []
+        quality = quality_rows(glossary, apertium, args.shared) if apertium else (0, [])
     print(f"Enforcement: {len(sentences)} seed sentences with {terms} glossary terms ({glossary.name})")
     print(f"{'engine':<16} {'protection':<12} {'fallback':<9} {'canonical':>10} {'reported':>9}")
     for name, mode, fallback, share, reported in rows:
@@ -241,6 +264,12 @@ def main() -> None:
         print(f"{'shape':<16} {'all intact':>11} {'canonical':>10}")
         for name, intact, share in styles:
             print(f"{name:<16} {intact:>10.1%} {share:>9.1%}")
+    if quality[1]:
+        print()
+        print(f"Apertium on the {quality[0]} newstest2013 sentences with glossary terms (references are not glossary-aware)")
+        print(f"{'protection':<12} {'BLEU':>6} {'chrF':>6} {'canonical':>10}")
+        for name, bleu, chrf, share in quality[1]:
+            print(f"{name:<12} {bleu:>6.1f} {chrf:>6.1f} {share:>9.1%}")
     print()
     print("Checker (discovery, no glossary) against tests/data/term_clusters.tsv")
     print(f"{'corpus':<12} {'gold':>5} {'found':>6} {'right':>6} {'recalled':>9} {'P':>6} {'R':>6} {'pair P':>7} {'pair R':>7}")

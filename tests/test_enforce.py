@@ -207,3 +207,9 @@ def test_seed_sentences_are_100_percent_canonical_through_the_synthetic_model(
     assert all(r.problems == [] for r in restored)
     # gibberish loses the placeholders: the canonical forms come from the fallback
     assert sum(bool(r.repairs) for r in restored) > len(seed_sentences) // 2
+
+
+def test_case_alone_is_not_replaced(glossary):
+    restored = restore(protect("Dans l'ouest du pays.", glossary), "In the west of the country, SEOUL.")
+    assert restored.text == "In the west of the country, SEOUL."
+    assert canonical_problems("Dans l'ouest du pays.", restored.text, glossary) == []
