@@ -31,7 +31,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 #: how much each kind of evidence counts (multiplied by idf)
-WEIGHTS = {"num": 3.0, "name": 2.0, "punct": 1.0, "word": 1.0, "cog": 1.0, "gloss": 4.0, "mt": 1.0}
+WEIGHTS = {"num": 3.0, "name": 2.0, "punct": 1.0, "word": 1.0, "cog": 1.0, "gloss": 4.0, "mt": 0.3}
 #: nats a link whose sentences share nothing costs more than an identical pair
 LEXICAL_WEIGHT = 0.6
 #: vectors wider than this are folded (feature index modulo the width)
@@ -62,7 +62,8 @@ def sentence_features(sentence: str) -> Features:
                 continue
             if token[0].isupper() and not first_word and len(plain) > 1:
                 features["name:" + plain] += 1
-            features["word:" + plain] += 1
+            if len(plain) >= 3 or token.isupper():  # not "a" (fr: has) ~ "a", "on" ~ "on"
+                features["word:" + plain] += 1
             if len(plain) >= 4:
                 features["cog:" + plain[:4]] += 1
             first_word = False
@@ -88,17 +89,21 @@ def featurise(sentences: list[str], glossary=None,
     return bags
 
 
-def vectorise(src_bags: list[Features], tgt_bags: list[Features]) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted vectors over the features both sides share (float32, one row per sentence)."""
+def vectorise(src_bags: list[Features], tgt_bags: list[Features]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weighted presence vectors over the features both sides share (float32,
+    one row per sentence), and each dimension's weight (the cap of a block)."""
     src_df = Counter(f for bag in src_bags for f in bag)
     tgt_df = Counter(f for bag in tgt_bags for f in bag)
     shared = sorted(set(src_df) & set(tgt_df), key=lambda f: (-(src_df[f] + tgt_df[f]), f))
     total = len(src_bags) + len(tgt_bags)
     width = max(1, min(len(shared), MAX_DIMENSIONS))
     index = {f: k % width for k, f in enumerate(shared)}
-    weight = {f: WEIGHTS[f.split(":", 1)[0]] * math.log(1.0 + total / (src_df[f] + tgt_df[f]))
+    weight = {f: WEIGHTS[f.split(":", 1)[0]] * math.log(total / (src_df[f] + tgt_df[f]))
               for f in shared}
-    return _fill(src_bags, index, weight, width), _fill(tgt_bags, index, weight, width)
+    cap = np.zeros(width, dtype=np.float32)
+    for feature, column in index.items():
+        cap[column] = max(cap[column], weight[feature])
+    return _fill(src_bags, index, weight, width), _fill(tgt_bags, index, weight, width), cap
 
 
 def _fill(bags: list[Features], index: dict[str, int], weight: dict[str, float], width: int) -> np.ndarray:
@@ -107,7 +112,7 @@ def _fill(bags: list[Features], index: dict[str, int], weight: dict[str, float],
         for feature, count in bag.items():
             column = index.get(feature)
             if column is not None:
-                vectors[row, column] += weight[feature] * math.sqrt(count)
+                vectors[row, column] = max(vectors[row, column], weight[feature])
     return vectors
 
 
@@ -117,11 +122,11 @@ def build_sides(src: list[str], tgt: list[str], src_bags: list[Features], tgt_ba
     from align.aligners.gale_church import length_ratio
     from align.aligners.search import Sides
 
-    src_vec, tgt_vec = vectorise(src_bags, tgt_bags)
+    src_vec, tgt_vec, cap = vectorise(src_bags, tgt_bags)
     return Sides(
         np.array([len(s) for s in src], dtype=np.float64),
         np.array([len(s) for s in tgt], dtype=np.float64),
-        length_ratio(src, tgt), src_vec, tgt_vec, lexical_weight,
+        length_ratio(src, tgt), src_vec, tgt_vec, lexical_weight, cap,
     )
 
 

@@ -42,6 +42,10 @@ LINK_PRIORS: dict[tuple[int, int], float] = {
     (2, 2): 0.02,
     (1, 3): 0.01,
     (3, 1): 0.01,
+    (2, 3): 0.002,
+    (3, 2): 0.002,
+    (1, 4): 0.002,
+    (4, 1): 0.002,
 }
 #: cost of leaving one sentence unaligned (1-0 or 0-1), in nats
 SKIP = -math.log(0.005)
@@ -52,6 +56,7 @@ SCALE = None
 MAX_FULL_CELLS = 250_000
 
 _TYPES = list(LINK_PRIORS) + [(1, 0)]
+_MAX_SPAN = max(a for a, _ in _TYPES)
 _INSERT = len(_TYPES)  # code for a 0-1 link in the back-pointer rows
 _INF = np.inf
 
@@ -72,6 +77,8 @@ class Sides:
     src_vec: np.ndarray | None = None
     tgt_vec: np.ndarray | None = None
     lexical_weight: float = 0.0
+    #: per-dimension maximum of a block's vector: a feature counts once per link
+    cap: np.ndarray | None = None
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -89,7 +96,7 @@ class Sides:
             _pair_sums(self.src_len), _pair_sums(self.tgt_len), self.ratio,
             None if self.src_vec is None else _pair_sums(self.src_vec),
             None if self.tgt_vec is None else _pair_sums(self.tgt_vec),
-            self.lexical_weight,
+            self.lexical_weight, self.cap,
         )
 
 
@@ -205,8 +212,8 @@ def banded_dp(sides: Sides, lo: np.ndarray, hi: np.ndarray) -> list[tuple[int, i
         _insertions(best, code, cols, skip)
         rows.append(best)
         back.append(code)
-        if i >= 3:
-            rows[i - 3] = None  # type: ignore[call-overload]  # free: never read again
+        if i >= _MAX_SPAN:
+            rows[i - _MAX_SPAN] = None  # type: ignore[call-overload]  # free: never read again
     if not np.isfinite(rows[n][m - lo[n]]):
         raise RuntimeError("alignment band lost the path")  # a bug, not a user error
     return _trace(back, lo, n, m)
@@ -249,7 +256,7 @@ class _LinkCosts:
         self.tgt_cum = np.concatenate([[0.0], np.cumsum(sides.tgt_len, dtype=np.float64)])
         self.lexical = sides.src_vec is not None and sides.lexical_weight > 0
         self._row = -1
-        self._blocks: tuple[int, np.ndarray] | None = None
+        self._blocks: dict = {}
 
     def block(self, i: int, a: int, b: int, cols: np.ndarray) -> np.ndarray:
         src_len = self.src_cum[i] - self.src_cum[i - a]
@@ -260,20 +267,33 @@ class _LinkCosts:
         return cost
 
     def _shared_mass(self, i: int, a: int, b: int, cols: np.ndarray) -> np.ndarray:
-        start, cum = self._target_prefix_sums(i, int(cols[0]) - b, int(cols[-1]))
-        x = self.sides.src_vec[i - a : i].sum(axis=0)
-        if not x.any():
+        found = self._row_block(i, a, int(cols[0]) - b, int(cols[-1]))
+        if found is None:
             return np.zeros(len(cols))
+        start, cum, x = found
         y = cum[cols - start] - cum[cols - b - start]
         return np.minimum(y, x).sum(axis=1, dtype=np.float64)
 
-    def _target_prefix_sums(self, i: int, first: int, last: int) -> tuple[int, np.ndarray]:
-        """Prefix sums of target vectors over the columns row ``i`` needs, cached per row."""
-        cached = self._blocks
-        if self._row != i or cached is None or cached[0] > first or cached[0] + len(cached[1]) - 1 < last:
-            start = max(0, first - 3)
-            rows = self.sides.tgt_vec[start:last]
-            cum = np.zeros((len(rows) + 1, rows.shape[1]), dtype=np.float32)
-            np.cumsum(rows, axis=0, out=cum[1:])
-            self._row, self._blocks = i, (start, cum)
-        return self._blocks
+    def _row_block(self, i: int, a: int, first: int, last: int):
+        """The source block ``i-a .. i-1`` (its non-zero dimensions only: the
+        shared mass is zero elsewhere) and prefix sums of the target vectors
+        ``first .. last-1`` on those dimensions; cached per row and ``a``."""
+        if self._row != i:
+            self._row, self._blocks = i, {}
+        cached = self._blocks.get(a, False)
+        if cached is False or (cached is not None and (cached[0] > first or cached[0] + len(cached[1]) - 1 < last)):
+            x = self.sides.src_vec[i - a : i].sum(axis=0)
+            dims = np.flatnonzero(x)
+            if len(dims) == 0:
+                cached = None
+            else:
+                start = max(0, first - max(b for _, b in _TYPES))
+                rows = self.sides.tgt_vec[start:last][:, dims]
+                cum = np.zeros((len(rows) + 1, len(dims)), dtype=np.float64)
+                np.cumsum(rows, axis=0, out=cum[1:])
+                x = x[dims]
+                if self.sides.cap is not None:
+                    x = np.minimum(x, self.sides.cap[dims])
+                cached = (start, cum, x)
+            self._blocks[a] = cached
+        return cached

@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Speed and memory of the sentence aligners on long texts, against nltk.
+
+Builds a 10,000 x 10,000 sentence pair by concatenating the TransRead books
+(French and English sides, repeated) and aligns it with align's gale-church
+and anchors methods, each in a fresh subprocess, printing wall-clock seconds
+and peak resident memory above the interpreter's baseline (ru_maxrss after
+imports). nltk's ``align_blocks`` fills the full n x m table in pure Python:
+it is run on square prefixes (``--nltk-sizes``) and its time and memory are
+extrapolated quadratically to the full size, which the output says.
+
+    python3 scripts/align_bench.py [--size 10000] [--nltk-sizes 1000,2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+DATA = REPO.parent / "shared" / "data" / "align" / "transread"
+
+
+def build_texts(size: int, data: Path = DATA) -> tuple[list[str], list[str]]:
+    """The books' French and English sides concatenated and repeated, cut at ``size``."""
+    books = sorted(p for p in data.iterdir() if p.is_dir())
+    src: list[str] = []
+    tgt: list[str] = []
+    while len(src) < size or len(tgt) < size:
+        for book in books:
+            src += (book / f"{book.name}.fr.txt").read_text(encoding="utf-8").splitlines()
+            tgt += (book / f"{book.name}.en.txt").read_text(encoding="utf-8").splitlines()
+    return src[:size], tgt[:size]
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB
+
+
+def child(method: str, size: int) -> dict:
+    """Run one alignment in this process; report seconds and peak memory."""
+    src, tgt = build_texts(size)
+    if method == "nltk":
+        from nltk.translate.gale_church import align_blocks
+
+        run = lambda: align_blocks([len(s) for s in src], [len(t) for t in tgt])  # noqa: E731
+    else:
+        import numpy  # noqa: F401  (imported before the baseline is taken)
+
+        from align.aligners import align_sentences
+
+        run = lambda: align_sentences(src, tgt, method=method)  # noqa: E731
+    baseline = _peak_rss_mb()
+    start = time.perf_counter()
+    links = run()
+    seconds = time.perf_counter() - start
+    return {"method": method, "size": size, "seconds": seconds, "links": len(links),
+            "peak_mb": _peak_rss_mb() - baseline}
+
+
+def measure(method: str, size: int) -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--child", method, str(size)],
+                          capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", type=int, default=10_000)
+    parser.add_argument("--nltk-sizes", default="1000,2000")
+    parser.add_argument("--scaling", default="2500,5000", help="smaller sizes for align's methods (linearity)")
+    parser.add_argument("--child", nargs=2, metavar=("METHOD", "SIZE"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(child(args.child[0], int(args.child[1]))))
+        return 0
+
+    rows = []
+    for method in ("gale-church", "anchors"):
+        for size in [int(s) for s in args.scaling.split(",") if s] + [args.size]:
+            rows.append(measure(method, size))
+            _print_row(rows[-1])
+    nltk_rows = [measure("nltk", int(s)) for s in args.nltk_sizes.split(",") if s]
+    for row in nltk_rows:
+        _print_row(row)
+    largest = nltk_rows[-1]
+    factor = (args.size / largest["size"]) ** 2
+    nltk_seconds = largest["seconds"] * factor
+    nltk_mb = largest["peak_mb"] * factor
+    print(f"nltk at {args.size} x {args.size}: EXTRAPOLATED quadratically from {largest['size']} x "
+          f"{largest['size']} (x{factor:.0f}): ~{nltk_seconds:.0f} s, ~{nltk_mb:.0f} MB")
+    for row in rows:
+        if row["size"] == args.size:
+            print(f"{row['method']:<12} {args.size} x {args.size}: {row['seconds']:.1f} s, "
+                  f"{row['peak_mb']:.0f} MB peak; nltk/align time ratio ~{nltk_seconds / row['seconds']:.0f}x")
+    return 0
+
+
+def _print_row(row: dict) -> None:
+    print(f"{row['method']:<12} {row['size']:>6} x {row['size']:<6} {row['seconds']:8.2f} s "
+          f"{row['peak_mb']:8.1f} MB peak above baseline  ({row['links']} links)", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Score the sentence aligners against TransRead's gold alignments.
+
+For every book in ../shared/data/align/transread and every method -- nltk's
+Gale-Church (``align_blocks`` on sentence character lengths, links formed from
+its sentence pairs), align's gale-church, anchors, and mt (Apertium as the
+translator) -- prints precision, recall and F1 of links (a link is correct
+only if both its French and its English index sets equal a gold link's) and
+the seconds the method took, then the overall figures (links pooled over all
+books) and the mean F1 over the books.
+
+    python3 scripts/align_eval.py [--data DIR] [--methods nltk,gale-church,anchors,mt]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+DEFAULT_DATA = REPO.parent / "shared" / "data" / "align" / "transread"
+METHODS = ("nltk", "gale-church", "anchors", "mt")
+
+Link = tuple[tuple[int, ...], tuple[int, ...]]
+
+
+def load_book(folder: Path) -> tuple[list[str], list[str], list[Link]]:
+    name = folder.name
+    src = (folder / f"{name}.fr.txt").read_text(encoding="utf-8").splitlines()
+    tgt = (folder / f"{name}.en.txt").read_text(encoding="utf-8").splitlines()
+    gold = []
+    for line in (folder / f"{name}.gold.fr-en").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            left, right = line.split(":")
+            gold.append((tuple(ast.literal_eval(left)), tuple(ast.literal_eval(right))))
+    return src, tgt, gold
+
+
+def nltk_links(src: list[str], tgt: list[str]) -> list[Link]:
+    """nltk's Gale-Church on character lengths; its sentence pairs joined into
+    links (connected components), unpaired sentences as 1-0 / 0-1 links."""
+    from nltk.translate.gale_church import align_blocks
+
+    pairs = align_blocks([len(s) for s in src], [len(t) for t in tgt])
+    return links_from_pairs(pairs, len(src), len(tgt))
+
+
+def links_from_pairs(pairs, n_src: int, n_tgt: int) -> list[Link]:
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(node):
+        while parent.setdefault(node, node) != node:
+            node = parent[node]
+        return node
+
+    for i, j in pairs:
+        parent[find(("s", i))] = find(("t", j))
+    groups: dict[tuple[str, int], tuple[list[int], list[int]]] = {}
+    for i in range(n_src):
+        groups.setdefault(find(("s", i)), ([], []))[0].append(i)
+    for j in range(n_tgt):
+        groups.setdefault(find(("t", j)), ([], []))[1].append(j)
+    links = [(tuple(sorted(s)), tuple(sorted(t))) for s, t in groups.values()]
+    return sorted(links, key=lambda link: (min(link[0], default=-1), min(link[1], default=-1)))
+
+
+def align_links(method: str, src: list[str], tgt: list[str], translate) -> list[Link]:
+    if method == "nltk":
+        return nltk_links(src, tgt)
+    from align.aligners import align_sentences
+
+    links = align_sentences(src, tgt, method=method, translate=translate)
+    return [(tuple(s), tuple(t)) for s, t in links]
+
+
+def score(predicted: list[Link], gold: list[Link]) -> tuple[int, int, int]:
+    """(correct, predicted, gold) link counts."""
+    return len(set(predicted) & set(gold)), len(predicted), len(gold)
+
+
+def prf(correct: int, predicted: int, gold: int) -> tuple[float, float, float]:
+    precision = correct / predicted if predicted else 0.0
+    recall = correct / gold if gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if correct else 0.0
+    return precision, recall, f1
+
+
+def apertium_translate():
+    """Apertium fr->en through align's engine module (one subprocess per batch)."""
+    from align.engines.apertium import ApertiumEngine
+
+    return ApertiumEngine().translate_batch
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--methods", default=",".join(METHODS))
+    args = parser.parse_args(argv)
+    methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+    unknown = set(methods) - set(METHODS)
+    if unknown:
+        parser.error(f"unknown methods: {', '.join(sorted(unknown))}")
+    books = sorted(p for p in args.data.iterdir() if p.is_dir())
+    if not books:
+        parser.error(f"no books in {args.data}")
+    translate = apertium_translate() if "mt" in methods else None
+
+    totals = {m: [0, 0, 0] for m in methods}
+    f1s: dict[str, list[float]] = {m: [] for m in methods}
+    print(f"{'book':<24} {'method':<12} {'P':>6} {'R':>6} {'F1':>6} {'seconds':>8}")
+    for folder in books:
+        src, tgt, gold = load_book(folder)
+        for method in methods:
+            start = time.perf_counter()
+            predicted = align_links(method, src, tgt, translate)
+            seconds = time.perf_counter() - start
+            counts = score(predicted, gold)
+            totals[method] = [a + b for a, b in zip(totals[method], counts)]
+            p, r, f = prf(*counts)
+            f1s[method].append(f)
+            print(f"{folder.name:<24} {method:<12} {p:6.3f} {r:6.3f} {f:6.3f} {seconds:8.2f}", flush=True)
+    print()
+    print(f"{'overall (pooled links)':<24} {'method':<12} {'P':>6} {'R':>6} {'F1':>6} {'meanF1':>7} {'minF1':>6}")
+    for method in methods:
+        p, r, f = prf(*totals[method])
+        mean = sum(f1s[method]) / len(f1s[method])
+        print(f"{'':<24} {method:<12} {p:6.3f} {r:6.3f} {f:6.3f} {mean:7.3f} {min(f1s[method]):6.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
