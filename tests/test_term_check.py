@@ -132,7 +132,7 @@ def test_capitalised_words_that_start_sentences_are_not_names(tmp_path):
     assert set(forms) == {"moscou"}
 
 
-def test_discovery_is_fast_enough_for_a_real_corpus(shared_dir):
+def test_discovery_on_a_real_corpus_finds_its_transliteration_pairs(shared_dir):
     """newstest2013 (3,000 French sentences): finds its transliteration pairs."""
     path = shared_dir / "data" / "mt" / "newstest2013.fr-en.fr"
     found = clusters(check_files([path]))
