@@ -4,7 +4,7 @@
 Builds a 10,000 x 10,000 sentence pair by concatenating the TransRead books
 (French and English sides, repeated) and aligns it with align's gale-church
 and anchors methods, each in a fresh subprocess, printing wall-clock seconds
-and peak resident memory above the interpreter's baseline (ru_maxrss after
+(and CPU seconds: this machine is shared) and peak resident memory above the interpreter's baseline (ru_maxrss after
 imports). nltk's ``align_blocks`` fills the full n x m table in pure Python:
 it is run on square prefixes (``--nltk-sizes``) and its time and memory are
 extrapolated quadratically to the full size, which the output says.
@@ -57,10 +57,10 @@ def child(method: str, size: int) -> dict:
 
         run = lambda: align_sentences(src, tgt, method=method)  # noqa: E731
     baseline = _peak_rss_mb()
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     links = run()
-    seconds = time.perf_counter() - start
-    return {"method": method, "size": size, "seconds": seconds, "links": len(links),
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    return {"method": method, "size": size, "seconds": seconds, "cpu": cpu, "links": len(links),
             "peak_mb": _peak_rss_mb() - baseline}
 
 
@@ -92,18 +92,21 @@ def main(argv: list[str] | None = None) -> int:
     largest = nltk_rows[-1]
     factor = (args.size / largest["size"]) ** 2
     nltk_seconds = largest["seconds"] * factor
+    nltk_cpu = largest["cpu"] * factor
     nltk_mb = largest["peak_mb"] * factor
     print(f"nltk at {args.size} x {args.size}: EXTRAPOLATED quadratically from {largest['size']} x "
-          f"{largest['size']} (x{factor:.0f}): ~{nltk_seconds:.0f} s, ~{nltk_mb:.0f} MB")
+          f"{largest['size']} (x{factor:.0f}): ~{nltk_seconds:.0f} s ({nltk_cpu:.0f} s CPU), ~{nltk_mb:.0f} MB")
     for row in rows:
         if row["size"] == args.size:
-            print(f"{row['method']:<12} {args.size} x {args.size}: {row['seconds']:.1f} s, "
-                  f"{row['peak_mb']:.0f} MB peak; nltk/align time ratio ~{nltk_seconds / row['seconds']:.0f}x")
+            print(f"{row['method']:<12} {args.size} x {args.size}: {row['seconds']:.1f} s "
+                  f"({row['cpu']:.1f} s CPU), {row['peak_mb']:.0f} MB peak; nltk/align CPU-time ratio "
+                  f"~{nltk_cpu / max(row['cpu'], 1e-9):.0f}x (extrapolated)")
     return 0
 
 
 def _print_row(row: dict) -> None:
     print(f"{row['method']:<12} {row['size']:>6} x {row['size']:<6} {row['seconds']:8.2f} s "
+          f"({row['cpu']:.2f} s CPU) "
           f"{row['peak_mb']:8.1f} MB peak above baseline  ({row['links']} links)", flush=True)
 
 

@@ -30,40 +30,43 @@ class AlignmentError(AlignError):
 
 
 def align_sentences(src: list[str], tgt: list[str], method: str = "anchors",
-                    translate: Translate | None = None, glossary=None) -> list[IndexLink]:
+                    translate: Translate | None = None, glossary=None,
+                    paragraph_starts: tuple[Sequence[int], Sequence[int]] | None = None) -> list[IndexLink]:
     """Align French sentences ``src`` with English sentences ``tgt``.
 
     ``translate`` (an engine's ``translate_batch``) is required for
     ``method="mt"``; ``glossary`` (an :class:`align.glossary.Glossary`) adds
     its entries as anchors for "anchors" and "mt". If one side is empty every
     sentence of the other gets a 1-0 (or 0-1) link of its own; both sides
-    empty is an error.
+    empty is an error. ``paragraph_starts`` = (French, English) indices of the
+    sentences that begin a paragraph: a link across a paragraph boundary then
+    costs more.
     """
     if not src and not tgt:
         raise AlignmentError("nothing to align: both texts have no sentences")
     if not src or not tgt:
         return [([i], []) for i in range(len(src))] + [([], [j]) for j in range(len(tgt))]
-    ranges = _run(method, list(src), list(tgt), translate, glossary)
+    ranges = _run(method, list(src), list(tgt), translate, glossary, paragraph_starts)
     links = [(list(range(i0, i1)), list(range(j0, j1))) for i0, i1, j0, j1 in ranges]
     check_links(links, len(src), len(tgt))
     return links
 
 
-def _run(method, src, tgt, translate, glossary):
+def _run(method, src, tgt, translate, glossary, breaks):
     if method == "gale-church":
         from align.aligners import gale_church
 
-        return gale_church.align(src, tgt)
+        return gale_church.align(src, tgt, breaks=breaks)
     if method == "anchors":
         from align.aligners import anchors
 
-        return anchors.align(src, tgt, glossary=glossary)
+        return anchors.align(src, tgt, glossary=glossary, breaks=breaks)
     if method == "mt":
         if translate is None:
             raise AlignmentError("method 'mt' needs a translation engine")
         from align.aligners import mt
 
-        return mt.align(src, tgt, translate, glossary=glossary)
+        return mt.align(src, tgt, translate, glossary=glossary, breaks=breaks)
     raise AlignmentError(f"unknown alignment method {method!r} (choose from {', '.join(METHODS)})")
 
 
@@ -73,6 +76,16 @@ def check_links(links: list[IndexLink], n_src: int, n_tgt: int) -> None:
     tgt = [j for _, t in links for j in t]
     if src != list(range(n_src)) or tgt != list(range(n_tgt)) or any(not s and not t for s, t in links):
         raise AssertionError("aligner produced links that do not cover each sentence exactly once")
+
+
+def _starts(doc) -> list[int]:
+    """Indices (in document order) of the sentences that begin a paragraph."""
+    starts, index = [], 0
+    for paragraph in doc.paragraphs:
+        if paragraph.sentences:
+            starts.append(index)
+        index += len(paragraph.sentences)
+    return starts
 
 
 def align_documents(fr, en, method: str = "anchors", translate: Translate | None = None,
@@ -88,7 +101,8 @@ def align_documents(fr, en, method: str = "anchors", translate: Translate | None
     src_sentences = fr.sentences()
     tgt_sentences = en.sentences()
     index_links = align_sentences([s.text for s in src_sentences], [s.text for s in tgt_sentences],
-                                  method=method, translate=translate, glossary=glossary)
+                                  method=method, translate=translate, glossary=glossary,
+                                  paragraph_starts=(_starts(fr), _starts(en)))
     links = [Link(tuple(src_sentences[i].id for i in s), tuple(tgt_sentences[j].id for j in t))
              for s, t in index_links]
     settings = {"method": method}

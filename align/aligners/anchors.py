@@ -10,11 +10,12 @@ form on the other, both found by :meth:`align.glossary.Glossary.find`.
 
 Each sentence becomes a weighted bag of such features. Only features present
 on both sides are kept (the others cannot link anything), each weighted by its
-kind and by its rarity (idf over all sentences of both texts), so that "the"
-~ "the" in a French quote counts little and "1793" or "Woodhouse" much. Links
-are scored by the cosine of the summed vectors of their sentences (as Vecalign
-scores sentence embeddings) plus the Gale & Church length cost, and searched
-with the banded coarse-to-fine DP of :mod:`align.aligners.search`.
+kind and by its rarity (idf, ``log(N / df)`` over all sentences of both
+texts), so that a word found everywhere counts nothing and "1793" or
+"Woodhouse" much. A link is rewarded by the feature mass its two blocks share
+(each feature counted once per block), as Vecalign rewards embedding
+similarity, on top of the Gale & Church length cost; the search is the banded
+coarse-to-fine DP of :mod:`align.aligners.search`.
 
 Features are computed on words found by a regex, so text tokenised with spaces
 ("Emma Woodhouse , belle") and ordinary text ("Emma Woodhouse, belle") give the
@@ -32,7 +33,7 @@ import numpy as np
 
 #: how much each kind of evidence counts (multiplied by idf)
 WEIGHTS = {"num": 3.0, "name": 2.0, "punct": 1.0, "word": 1.0, "cog": 1.0, "gloss": 4.0, "mt": 0.3}
-#: nats a link whose sentences share nothing costs more than an identical pair
+#: nats of reward per unit of shared feature mass (weight x idf)
 LEXICAL_WEIGHT = 0.6
 #: vectors wider than this are folded (feature index modulo the width)
 MAX_DIMENSIONS = 2048
@@ -130,9 +131,10 @@ def build_sides(src: list[str], tgt: list[str], src_bags: list[Features], tgt_ba
     )
 
 
-def align(src: list[str], tgt: list[str], glossary=None) -> list[tuple[int, int, int, int]]:
+def align(src: list[str], tgt: list[str], glossary=None,
+          breaks: tuple | None = None) -> list[tuple[int, int, int, int]]:
     """Align on anchors + length; links as ``(i0, i1, j0, j1)`` half-open ranges."""
     from align.aligners.search import search
 
     sides = build_sides(src, tgt, featurise(src, glossary), featurise(tgt, glossary))
-    return search(sides)
+    return search(sides, breaks)

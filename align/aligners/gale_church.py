@@ -48,16 +48,27 @@ def _minus_log_erfc(z: np.ndarray) -> np.ndarray:
     return -np.log(t) + z * z - poly
 
 
+#: plausible range of the length ratio of a translation: outside it the texts
+#: are not whole translations of each other (a summary against the full text)
+#: and the ratio says nothing about the sentences that do correspond
+RATIO_RANGE = (0.5, 2.0)
+
+
+def clamp_ratio(ratio: float) -> float:
+    """``ratio`` if plausible, else 1.0 (French and English run about as long)."""
+    return ratio if RATIO_RANGE[0] <= ratio <= RATIO_RANGE[1] else 1.0
+
+
 def length_ratio(src: list[str], tgt: list[str]) -> float:
     """Target characters per source character over the whole texts."""
     src_chars = sum(len(s) for s in src)
     tgt_chars = sum(len(s) for s in tgt)
     if src_chars == 0 or tgt_chars == 0:
         return 1.0
-    return tgt_chars / src_chars
+    return clamp_ratio(tgt_chars / src_chars)
 
 
-def align(src: list[str], tgt: list[str]) -> list[tuple[int, int, int, int]]:
+def align(src: list[str], tgt: list[str], breaks: tuple | None = None) -> list[tuple[int, int, int, int]]:
     """Align by sentence lengths alone; links as ``(i0, i1, j0, j1)`` half-open ranges."""
     from align.aligners.search import Sides, search
 
@@ -66,4 +77,4 @@ def align(src: list[str], tgt: list[str]) -> list[tuple[int, int, int, int]]:
         np.array([len(s) for s in tgt], dtype=np.float64),
         length_ratio(src, tgt),
     )
-    return search(sides)
+    return search(sides, breaks)

@@ -47,7 +47,7 @@ def translate_all(src: list[str], translate: Callable[[Sequence[str]], list[str]
 
 
 def align(src: list[str], tgt: list[str], translate: Callable[[Sequence[str]], list[str]],
-          glossary=None) -> list[tuple[int, int, int, int]]:
+          glossary=None, breaks: tuple | None = None) -> list[tuple[int, int, int, int]]:
     """Align with anchors + MT overlap + length; links as ``(i0, i1, j0, j1)``."""
     from align.aligners.anchors import build_sides, featurise
     from align.aligners.search import search
@@ -55,4 +55,4 @@ def align(src: list[str], tgt: list[str], translate: Callable[[Sequence[str]], l
     translations = translate_all(src, translate)
     src_bags = featurise(src, glossary, extra=lambda i: mt_features(translations[i]))
     tgt_bags = featurise(tgt, glossary, extra=lambda j: mt_features(tgt[j]))
-    return search(build_sides(src, tgt, src_bags, tgt_bags))
+    return search(build_sides(src, tgt, src_bags, tgt_bags), breaks)

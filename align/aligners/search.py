@@ -5,9 +5,10 @@ lexical-anchor aligner and the MT-assisted one differ only in what they put in
 :class:`Sides`). It follows Vecalign (Thompson & Koehn 2019):
 
 * A link joins ``a`` source sentences to ``b`` target sentences. Its cost is
-  the Gale & Church (1993) length cost of the two blocks, plus a lexical cost
-  ``weight * (1 - cos(x, y))`` where ``x`` and ``y`` are the sums of the
-  sentences' feature vectors, plus ``-log`` of the link type's prior.
+  the Gale & Church (1993) length cost of the two blocks, minus a lexical
+  reward ``weight * sum_f min(x_f, y_f)`` where ``x`` and ``y`` are the blocks'
+  feature vectors (the anchor mass they share), plus ``-log`` of the link
+  type's prior, plus a cost per paragraph boundary inside the link.
   1-0 and 0-1 links cost a fixed ``SKIP`` per sentence.
 * The dynamic programme runs over prefix boundaries ``(i, j)`` (the first
   ``i`` source and ``j`` target sentences aligned), one numpy row at a time;
@@ -18,6 +19,9 @@ lexical-anchor aligner and the MT-assisted one differ only in what they put in
   sentences merged, vectors and lengths summed), recursively, until the table
   is small enough to fill in full; the coarse path is projected back and
   widened by ``BAND_WIDTH`` sentences on each side.
+* The length ratio is measured twice: on the whole texts, then again on the
+  sentences a first (coarse, for long texts) pass linked, which leaves out
+  passages one side lacks.
 
 Consecutive 1-0 (or 0-1) links are merged into one n-0 (0-n) link: an
 untranslated passage is one link, as in hand alignments.
@@ -30,7 +34,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from align.aligners.gale_church import length_cost
+from align.aligners.gale_church import clamp_ratio, length_cost
 
 #: link types searched besides 1-0 and 0-1, with their prior probabilities.
 #: Gale & Church's priors give 1-1 0.89; literary translation merges and splits
@@ -51,12 +55,15 @@ LINK_PRIORS: dict[tuple[int, int], float] = {
 SKIP = -math.log(0.005)
 #: fine-level band half width around the projected coarse path, in sentences
 BAND_WIDTH = 10
-SCALE = None
+#: cost of a paragraph boundary inside a link (the link joins the end of one
+#: paragraph to the start of the next): paragraphs are translated as units
+PARAGRAPH_CROSSING = 4.0
 #: tables up to this many cells are filled in full instead of banded
-MAX_FULL_CELLS = 250_000
+MAX_FULL_CELLS = 40_000
 
 _TYPES = list(LINK_PRIORS) + [(1, 0)]
 _MAX_SPAN = max(a for a, _ in _TYPES)
+_PAD = max(b for _, b in _TYPES)  # inf columns left of column 0 in the DP rows
 _INSERT = len(_TYPES)  # code for a 0-1 link in the back-pointer rows
 _INF = np.inf
 
@@ -79,16 +86,26 @@ class Sides:
     lexical_weight: float = 0.0
     #: per-dimension maximum of a block's vector: a feature counts once per link
     cap: np.ndarray | None = None
+    #: 1.0 where a sentence begins a paragraph (optional, per side)
+    src_breaks: np.ndarray | None = None
+    tgt_breaks: np.ndarray | None = None
 
     @property
     def shape(self) -> tuple[int, int]:
         return len(self.src_len), len(self.tgt_len)
 
     def skip_cost(self) -> float:
-        """Cost of one unaligned sentence: the null link's prior, and the
-        lexical cost of a sentence matched with nothing (as in a link with
-        cosine 0, so that missing evidence alone never favours skipping)."""
-        return SKIP
+        """Cost of one unaligned sentence (1-0 or 0-1 link).
+
+        ``SKIP`` in general; when one text has many more sentences than the
+        other can absorb in 1-2 and 2-1 links (more than half as many again),
+        the surplus must stay unaligned and a skip is that much more likely.
+        """
+        n, m = self.shape
+        surplus = abs(n - m) - 0.5 * min(n, m)
+        if surplus <= 0:
+            return SKIP
+        return min(SKIP, -math.log(surplus / (n + m)))
 
     def coarsen(self) -> "Sides":
         """Both texts at half resolution: sentences merged in adjacent pairs."""
@@ -97,7 +114,14 @@ class Sides:
             None if self.src_vec is None else _pair_sums(self.src_vec),
             None if self.tgt_vec is None else _pair_sums(self.tgt_vec),
             self.lexical_weight, self.cap,
+            None if self.src_breaks is None else _pair_first(self.src_breaks),
+            None if self.tgt_breaks is None else _pair_first(self.tgt_breaks),
         )
+
+
+def _pair_first(values: np.ndarray) -> np.ndarray:
+    """Paragraph starts at half resolution: a boundary inside a merged pair is not seen."""
+    return values[0::2].copy()
 
 
 def _pair_sums(values: np.ndarray) -> np.ndarray:
@@ -107,17 +131,30 @@ def _pair_sums(values: np.ndarray) -> np.ndarray:
 
 
 # ------------------------------------------------------------------ public
-def search(sides: Sides) -> list[tuple[int, int, int, int]]:
+def search(sides: Sides, breaks: tuple | None = None) -> list[tuple[int, int, int, int]]:
     """Best monotone alignment as links ``(i0, i1, j0, j1)``: source sentences
-    ``i0..i1-1`` with target sentences ``j0..j1-1``; every sentence once."""
+    ``i0..i1-1`` with target sentences ``j0..j1-1``; every sentence once.
+
+    ``breaks`` = (source, target) indices of the sentences that begin a
+    paragraph, if the texts have paragraphs.
+    """
     n, m = sides.shape
+    if breaks is not None:
+        sides = replace(sides, src_breaks=_flags(breaks[0], n), tgt_breaks=_flags(breaks[1], m))
     if n == 0 or m == 0:
         return [(0, n, 0, m)] if n or m else []
-    links = _raw_search(sides)
-    refined = refine_ratio(sides, links)
-    if abs(refined - sides.ratio) > 0.01 * sides.ratio:
-        links = _raw_search(replace(sides, ratio=refined))
+    probe = sides
+    while (probe.shape[0] + 1) * (probe.shape[1] + 1) > MAX_FULL_CELLS:
+        probe = probe.coarsen()  # a long text: estimate the ratio on the coarse level
+    refined = refine_ratio(probe, _raw_search(probe))
+    links = _raw_search(replace(sides, ratio=refined))
     return merge_null_runs(links)
+
+
+def _flags(indices, size: int) -> np.ndarray:
+    flags = np.zeros(size)
+    flags[[k for k in indices if 0 <= k < size]] = 1.0
+    return flags
 
 
 def refine_ratio(sides: Sides, links: list[tuple[int, int, int, int]]) -> float:
@@ -129,7 +166,7 @@ def refine_ratio(sides: Sides, links: list[tuple[int, int, int, int]]) -> float:
     """
     src = sum(sides.src_len[i0:i1].sum() for i0, i1, j0, j1 in links if i1 > i0 and j1 > j0)
     tgt = sum(sides.tgt_len[j0:j1].sum() for i0, i1, j0, j1 in links if i1 > i0 and j1 > j0)
-    return float(tgt / src) if src > 0 and tgt > 0 else sides.ratio
+    return clamp_ratio(float(tgt / src)) if src > 0 and tgt > 0 else sides.ratio
 
 
 def merge_null_runs(links: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
@@ -181,40 +218,46 @@ def project_band(coarse_links, n: int, m: int, width: int) -> tuple[np.ndarray, 
 
 # ------------------------------------------------------------------ the DP
 def banded_dp(sides: Sides, lo: np.ndarray, hi: np.ndarray) -> list[tuple[int, int, int, int]]:
-    """Fill the DP inside the band, row by row, and trace the best path back."""
+    """Fill the DP inside the band, one row at a time, and trace the best path back.
+
+    Rows are kept in a ring of full-width arrays (``_MAX_SPAN + 1`` rows, padded
+    with ``inf`` on the left), so that the predecessors of a whole band row for
+    link type (a, b) are one slice of row ``i - a`` shifted by ``b``; all link
+    types of a row are scored as one (types x band) matrix.
+    """
     n, m = sides.shape
-    costs = _LinkCosts(sides)
+    costs = _RowCosts(sides)
     skip = sides.skip_cost()
-    type_cost = np.array([-math.log(LINK_PRIORS[t]) for t in LINK_PRIORS] + [skip])
-    rows: list[np.ndarray] = []  # cumulative costs, only the last 3 are kept alive
-    back: list[np.ndarray] = []  # back-pointer codes per row (int8)
+    joined = [t for t in _TYPES if t[1] > 0]  # every type but 1-0, in _TYPES order
+    prior_cost = np.array([-math.log(LINK_PRIORS[t]) for t in joined])[:, None]
+    slots = _MAX_SPAN + 1
+    ring = np.full((slots, m + 1 + _PAD), _INF)
+    ring_band: list[tuple[int, int] | None] = [None] * slots
+    back: list[np.ndarray] = []
     for i in range(n + 1):
-        cols = np.arange(lo[i], hi[i] + 1)
-        best = np.full(len(cols), _INF)
-        code = np.full(len(cols), -1, dtype=np.int8)
-        if i == 0 and lo[0] == 0:
-            best[0] = 0.0
-        for t, (a, b) in enumerate(_TYPES):
-            if a > i:
-                continue
-            prev = rows[i - a]
-            k = cols - b - lo[i - a]
-            ok = (k >= 0) & (k < len(prev))
-            if not ok.any():
-                continue
-            cand = np.full(len(cols), _INF)
-            cand[ok] = prev[k[ok]] + type_cost[t]
-            if b:
-                cand[ok] += costs.block(i, a, b, cols[ok])
-            better = cand < best
-            best[better] = cand[better]
-            code[better] = t
+        first, last = int(lo[i]), int(hi[i])
+        cols = np.arange(first, last + 1)
+        cand = np.full((len(joined) + 1, len(cols)), _INF)
+        if i == 0:
+            if first == 0:
+                cand[-1, 0] = 0.0  # the start; other cells of row 0 come from 0-1 links
+        else:
+            usable = [t for t, (a, _) in enumerate(joined) if a <= i]
+            for t in usable:
+                a, b = joined[t]
+                cand[t] = ring[(i - a) % slots, first + _PAD - b : last + _PAD - b + 1]
+            cand[usable] += prior_cost[usable] + costs.row(i, cols, [joined[t] for t in usable])
+            cand[-1] = ring[(i - 1) % slots, first + _PAD : last + _PAD + 1] + skip
+        code = np.argmin(cand, axis=0).astype(np.int8)
+        best = cand[code, np.arange(len(cols))]
         _insertions(best, code, cols, skip)
-        rows.append(best)
+        slot, old = i % slots, ring_band[i % slots]
+        if old is not None:
+            ring[slot, old[0] + _PAD : old[1] + _PAD + 1] = _INF
+        ring[slot, first + _PAD : last + _PAD + 1] = best
+        ring_band[slot] = (first, last)
         back.append(code)
-        if i >= _MAX_SPAN:
-            rows[i - _MAX_SPAN] = None  # type: ignore[call-overload]  # free: never read again
-    if not np.isfinite(rows[n][m - lo[n]]):
+    if not np.isfinite(ring[n % slots, m + _PAD]):
         raise RuntimeError("alignment band lost the path")  # a bug, not a user error
     return _trace(back, lo, n, m)
 
@@ -240,60 +283,60 @@ def _trace(back: list[np.ndarray], lo: np.ndarray, n: int, m: int) -> list[tuple
     return links
 
 
-class _LinkCosts:
-    """Length + lexical cost of source blocks ending at row ``i`` against
-    target blocks ending at columns ``cols`` (vectorised over ``cols``).
+class _RowCosts:
+    """Length + lexical costs of every link type ending in row ``i``, for the
+    whole band row at once: a (types x columns) matrix.
 
     The lexical part is a reward: ``-weight * sum_f min(x_f, y_f)``, the
-    anchor mass the two blocks share. It is additive -- two correct 1-1 links
-    share as much as the 2-2 link that merges them -- so merging only pays
-    when a sentence boundary really moved, and the link priors decide the rest.
+    anchor mass the two blocks share (each feature counted at most once per
+    block, see ``Sides.cap``). It is additive over correct links -- two 1-1
+    links share as much as the 2-2 link that merges them -- so merging pays
+    only when a sentence boundary really moved; the link priors decide the rest.
     """
 
     def __init__(self, sides: Sides) -> None:
         self.sides = sides
         self.src_cum = np.concatenate([[0.0], np.cumsum(sides.src_len, dtype=np.float64)])
-        self.tgt_cum = np.concatenate([[0.0], np.cumsum(sides.tgt_len, dtype=np.float64)])
+        self.tgt_cum = np.concatenate([np.zeros(_PAD + 1), np.cumsum(sides.tgt_len, dtype=np.float64)])
         self.lexical = sides.src_vec is not None and sides.lexical_weight > 0
-        self._row = -1
-        self._blocks: dict = {}
+        self.src_breaks = self.tgt_breaks = None
+        if sides.src_breaks is not None and sides.tgt_breaks is not None:
+            self.src_breaks = np.concatenate([[0.0], np.cumsum(sides.src_breaks)])
+            self.tgt_breaks = np.concatenate([np.zeros(_PAD + 1), np.cumsum(sides.tgt_breaks)])
 
-    def block(self, i: int, a: int, b: int, cols: np.ndarray) -> np.ndarray:
-        src_len = self.src_cum[i] - self.src_cum[i - a]
-        tgt_len = self.tgt_cum[cols] - self.tgt_cum[cols - b]
+    def row(self, i: int, cols: np.ndarray, types: list[tuple[int, int]]) -> np.ndarray:
+        a_of = np.array([a for a, _ in types])
+        b_of = np.array([b for _, b in types])
+        src_len = (self.src_cum[i] - self.src_cum[i - a_of])[:, None]
+        tgt_len = self.tgt_cum[cols + _PAD][None, :] - self.tgt_cum[cols[None, :] + _PAD - b_of[:, None]]
         cost = length_cost(src_len, tgt_len, self.sides.ratio)
         if self.lexical:
-            cost = cost - self.sides.lexical_weight * self._shared_mass(i, a, b, cols)
+            cost -= self.sides.lexical_weight * self._shared_mass(i, cols, a_of, b_of)
+        if self.src_breaks is not None:
+            # paragraph starts strictly inside the blocks: sentences i-a+1 .. i-1, j-b+1 .. j-1
+            inside_src = (self.src_breaks[i] - self.src_breaks[i - a_of + 1])[:, None]
+            inside_tgt = (self.tgt_breaks[cols + _PAD][None, :]
+                          - self.tgt_breaks[cols[None, :] + _PAD - b_of[:, None] + 1])
+            cost += PARAGRAPH_CROSSING * (inside_src + inside_tgt)
         return cost
 
-    def _shared_mass(self, i: int, a: int, b: int, cols: np.ndarray) -> np.ndarray:
-        found = self._row_block(i, a, int(cols[0]) - b, int(cols[-1]))
-        if found is None:
-            return np.zeros(len(cols))
-        start, cum, x = found
-        y = cum[cols - start] - cum[cols - b - start]
-        return np.minimum(y, x).sum(axis=1, dtype=np.float64)
-
-    def _row_block(self, i: int, a: int, first: int, last: int):
-        """The source block ``i-a .. i-1`` (its non-zero dimensions only: the
-        shared mass is zero elsewhere) and prefix sums of the target vectors
-        ``first .. last-1`` on those dimensions; cached per row and ``a``."""
-        if self._row != i:
-            self._row, self._blocks = i, {}
-        cached = self._blocks.get(a, False)
-        if cached is False or (cached is not None and (cached[0] > first or cached[0] + len(cached[1]) - 1 < last)):
-            x = self.sides.src_vec[i - a : i].sum(axis=0)
+    def _shared_mass(self, i: int, cols: np.ndarray, a_of: np.ndarray, b_of: np.ndarray) -> np.ndarray:
+        """Shared anchor mass of source block (i-a .. i-1) and target block
+        (j-b .. j-1) for every type and column, on the source block's non-zero
+        dimensions only (the mass is zero elsewhere)."""
+        out = np.zeros((len(a_of), len(cols)))
+        base = int(cols[0]) - _PAD  # target row of cum[0]; may be negative (zero rows)
+        x = np.zeros(self.sides.src_vec.shape[1], dtype=np.float32)
+        for a in range(1, int(a_of.max()) + 1):
+            x += self.sides.src_vec[i - a]
+            which = np.flatnonzero(a_of == a)
             dims = np.flatnonzero(x)
-            if len(dims) == 0:
-                cached = None
-            else:
-                start = max(0, first - max(b for _, b in _TYPES))
-                rows = self.sides.tgt_vec[start:last][:, dims]
-                cum = np.zeros((len(rows) + 1, len(dims)), dtype=np.float64)
-                np.cumsum(rows, axis=0, out=cum[1:])
-                x = x[dims]
-                if self.sides.cap is not None:
-                    x = np.minimum(x, self.sides.cap[dims])
-                cached = (start, cum, x)
-            self._blocks[a] = cached
-        return cached
+            if len(which) == 0 or len(dims) == 0:
+                continue
+            rows = self.sides.tgt_vec[max(0, base) : int(cols[-1])][:, dims]
+            cum = np.zeros((int(cols[-1]) - base + 1, len(dims)))
+            np.cumsum(rows, axis=0, out=cum[1 + max(0, base) - base :])
+            xs = x[dims] if self.sides.cap is None else np.minimum(x[dims], self.sides.cap[dims])
+            y = cum[cols - base][None, :, :] - cum[cols[None, :] - b_of[which][:, None] - base]
+            out[which] = np.minimum(y, xs).sum(axis=2)
+        return out

@@ -1,0 +1,264 @@
+"""Sentence alignment of existing French/English texts (align.aligners, ``align align``)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from align.aligners import AlignmentError, align_documents, align_sentences, anchors, mt, search
+
+BOOKS = "data/align/transread"
+
+
+def load_book(shared_dir: Path, name: str):
+    folder = shared_dir / BOOKS / name
+    src = (folder / f"{name}.fr.txt").read_text(encoding="utf-8").splitlines()
+    tgt = (folder / f"{name}.en.txt").read_text(encoding="utf-8").splitlines()
+    gold = []
+    for line in (folder / f"{name}.gold.fr-en").read_text(encoding="utf-8").splitlines():
+        left, right = line.split(":")
+        gold.append((list(ast.literal_eval(left)), list(ast.literal_eval(right))))
+    return src, tgt, gold
+
+
+def f1(predicted, gold) -> float:
+    p = {(tuple(s), tuple(t)) for s, t in predicted}
+    g = {(tuple(s), tuple(t)) for s, t in gold}
+    correct = len(p & g)
+    return 2 * correct / (len(p) + len(g))
+
+
+def assert_covers(links, n_src: int, n_tgt: int) -> None:
+    assert [i for s, _ in links for i in s] == list(range(n_src))
+    assert [j for _, t in links for j in t] == list(range(n_tgt))
+    assert all(s or t for s, t in links)
+
+
+# ----------------------------------------------------------------- every link type
+FRENCH = [
+    "Le président Macron a reçu Olaf Scholz à Berlin le 3 mars 2023.",  # 1-1
+    "Les deux dirigeants ont parlé de l'Ukraine pendant deux heures, puis Scholz a annoncé "
+    "une aide de 500 millions d'euros à Kiev.",  # 1-2
+    "Une longue phrase que le traducteur a sautée, parce qu'elle ne faisait que répéter "
+    "ce que tout le monde savait déjà sur le sujet, sans nom ni chiffre d'aucune sorte, "
+    "et qu'elle aurait alourdi le texte anglais sans rien lui apporter.",  # 1-0
+    "Le ministre Kowalski a quitté Varsovie à midi,",  # 2-1
+    "accompagné de Jan Nowak et de Piotr Zielinski.",
+    "Selon Reuters, la Pologne a protesté le 7 avril et Viktor Orban",  # 2-2
+    "a répondu à Bruxelles par une lettre de 14 pages.",
+    "Le sommet de Paris est prévu pour le 12 juin 2024 au palais de l'Élysée.",  # 1-1
+    "Le 20 juin, 300 manifestants ont défilé à Lyon.",  # 1-1
+]
+ENGLISH = [
+    "President Macron received Olaf Scholz in Berlin on 3 March 2023.",
+    "The two leaders talked about Ukraine for two hours.",
+    "Then Scholz announced 500 million euros of aid for Kyiv.",
+    "Minister Kowalski left Warsaw at noon with Jan Nowak and Piotr Zielinski.",
+    "According to Reuters, Poland protested on 7 April.",
+    "Viktor Orban replied from Brussels with a 14-page letter.",
+    "The Paris summit is planned for 12 June 2024 at the Elysee Palace.",
+    "Copyright 2023 The Berlin Chronicle, all rights reserved; reproduction of this text is "
+    "allowed only with the written permission of the publishers.",  # 0-1
+    "On 20 June, 300 protesters marched in Lyon.",
+]
+EXPECTED = [
+    ([0], [0]),
+    ([1], [1, 2]),
+    ([2], []),
+    ([3, 4], [3]),
+    ([5, 6], [4, 5]),
+    ([7], [6]),
+    ([], [7]),
+    ([8], [8]),
+]
+
+
+def test_anchors_find_every_link_type():
+    links = align_sentences(FRENCH, ENGLISH, method="anchors")
+    assert links == EXPECTED
+    kinds = {f"{len(s)}-{len(t)}" for s, t in links}
+    assert kinds == {"1-1", "1-2", "2-1", "2-2", "1-0", "0-1"}
+
+
+def test_gale_church_covers_every_sentence_once():
+    links = align_sentences(FRENCH, ENGLISH, method="gale-church")
+    assert_covers(links, len(FRENCH), len(ENGLISH))
+    assert links[0] == ([0], [0]) and links[-1] == ([8], [8])
+
+
+def test_mt_translates_the_french_side_once_and_aligns_on_it():
+    # no names, numbers or cognates: the words of the translation are the evidence
+    french = ["Il pleut depuis ce matin sur la ville.",
+              "Le vieux chien de la voisine dort devant la porte du salon depuis que les enfants "
+              "sont partis à l'école avec leur mère.",
+              "Nous partirons demain avant le lever du jour."]
+    english = ["It has been raining over the town since this morning.",
+               "We will leave tomorrow before daybreak."]
+    dictionary = {french[0]: "It rains since this morning over the town.",
+                  french[1]: "The old dog of the neighbour sleeps in front of the lounge door since "
+                             "the children went to school with their mother.",
+                  french[2]: "We will leave tomorrow before the rise of the day."}
+    calls = []
+
+    def translate(batch):
+        calls.append(list(batch))
+        return [dictionary[s] for s in batch]
+
+    links = align_sentences(french, english, method="mt", translate=translate)
+    assert links == [([0], [0]), ([1], []), ([2], [1])]
+    assert calls == [french]
+    assert {"mt:will", "mt:leave_tomorrow"} <= set(mt.mt_features(dictionary[french[2]]))
+
+
+def test_mt_needs_a_translator_and_method_names_are_checked():
+    with pytest.raises(AlignmentError, match="needs a translation engine"):
+        align_sentences(["Un."], ["One."], method="mt")
+    with pytest.raises(AlignmentError, match="unknown alignment method"):
+        align_sentences(["Un."], ["One."], method="hunalign")
+
+
+def test_glossary_entries_are_anchors():
+    from align.glossary import Entry, glossary_from_entries
+
+    glossary = glossary_from_entries([Entry("shoigu", "Sergei Shoigu", ["Sergueï Choïgou"])])
+    bags = anchors.featurise(["Sergueï Choïgou est arrivé."], glossary)
+    assert bags[0]["gloss:shoigu"] == 1
+    assert anchors.featurise(["Sergei Shoigu arrived."], glossary)[0]["gloss:shoigu"] == 1
+
+
+# ----------------------------------------------------------------- edge cases
+def test_an_empty_side_gives_null_links_and_two_empty_sides_are_an_error():
+    assert align_sentences(["Un.", "Deux."], []) == [([0], []), ([1], [])]
+    assert align_sentences([], ["One."]) == [([], [0])]
+    with pytest.raises(AlignmentError, match="both texts have no sentences"):
+        align_sentences([], [])
+
+
+def test_features_are_the_same_on_tokenised_and_plain_text():
+    tokenised = "Emma Woodhouse , belle , intelligente , avait 21 ans . « Oui ! »"
+    plain = "Emma Woodhouse, belle, intelligente, avait 21 ans. «Oui!»"
+    assert anchors.sentence_features(tokenised) == anchors.sentence_features(plain)
+    assert {"name:woodhouse", "num:21", "punct:!", "punct:quote", "cog:inte"} <= set(
+        anchors.sentence_features(plain))
+
+
+def test_an_extra_english_paragraph_becomes_one_0_n_link(shared_dir):
+    from align.cli.align_texts import presplit_document
+
+    src, tgt, gold = load_book(shared_dir, "LesTravailleursDeLaMer")
+    _, emma_en, _ = load_book(shared_dir, "Emma")
+    # a paragraph break after gold link 40 on both sides, and four sentences of
+    # another book inserted there as an extra English paragraph
+    cut_src, cut_tgt = gold[40][0][-1] + 1, gold[40][1][-1] + 1
+    extra = emma_en[100:104]
+    fr = presplit_document("\n".join(src[:cut_src]) + "\n\n" + "\n".join(src[cut_src:]), "fr")
+    en = presplit_document("\n".join(tgt[:cut_tgt]) + "\n\n" + "\n".join(extra) + "\n\n"
+                           + "\n".join(tgt[cut_tgt:]), "en")
+    links = align_documents(fr, en).links
+    inserted = tuple(f"en.s{cut_tgt + k + 1}" for k in range(4))
+    assert [link for link in links if set(link.target) & set(inserted)] == [
+        type(links[0])((), inserted)]
+    shifted = [(s, [j + 4 if j >= cut_tgt else j for j in t]) for s, t in gold]
+    predicted = [([int(i.split("s")[-1]) - 1 for i in link.source],
+                  [int(j.split("s")[-1]) - 1 for j in link.target]) for link in links]
+    assert f1(predicted, shifted) > 0.85
+
+
+def test_texts_of_very_different_lengths(shared_dir):
+    # a three-sentence French summary against 60 English sentences
+    src, tgt, gold = load_book(shared_dir, "LaFauteDeLAbbeMouret")
+    picked = [link for link in gold if len(link[0]) == 1 and len(link[1]) == 1 and link[1][0] < 60]
+    picked = [picked[5], picked[25], picked[45]]
+    french = [src[s[0]] for s, _ in picked]
+    links = align_sentences(french, tgt[:60])
+    assert_covers(links, 3, 60)
+    for k, (_, t) in enumerate(picked):
+        linked = next(targets for sources, targets in links if k in sources)
+        assert t[0] in linked
+
+
+# ----------------------------------------------------------------- quality and scale
+@pytest.mark.parametrize("book, method, threshold", [
+    ("LaFauteDeLAbbeMouret", "anchors", 0.92),   # measured 0.946
+    ("LesTravailleursDeLaMer", "anchors", 0.86),  # measured 0.890
+    ("LesConfessions", "anchors", 0.78),          # measured 0.811 (nltk: 0.34)
+    ("LaFauteDeLAbbeMouret", "gale-church", 0.90),  # measured 0.939
+])
+def test_f1_against_transread_gold(shared_dir, book, method, threshold):
+    src, tgt, gold = load_book(shared_dir, book)
+    links = align_sentences(src, tgt, method=method)
+    assert_covers(links, len(src), len(tgt))
+    assert f1(links, gold) > threshold
+
+
+def test_banded_search_matches_the_full_table_and_stays_linear(shared_dir, monkeypatch):
+    src, tgt, gold = load_book(shared_dir, "LesTravailleursDeLaMer")
+    full = align_sentences(src, tgt)
+    cells = []
+    original = search.banded_dp
+
+    def counting(sides, lo, hi):
+        cells.append((sides.shape, int((hi - lo + 1).sum())))
+        return original(sides, lo, hi)
+
+    monkeypatch.setattr(search, "MAX_FULL_CELLS", 2_000)
+    monkeypatch.setattr(search, "banded_dp", counting)
+    banded = align_sentences(src, tgt)
+    assert abs(f1(banded, gold) - f1(full, gold)) < 0.02
+    (n, m), fine_cells = max(cells)  # the finest level
+    assert (n, m) == (len(src), len(tgt))
+    assert fine_cells < 40 * (n + m) < (n + 1) * (m + 1) / 3
+
+
+def test_align_documents_links_sentence_ids():
+    from align.cli.align_texts import presplit_document
+
+    fr = presplit_document("\n".join(FRENCH[:3]) + "\n\n" + "\n".join(FRENCH[3:]), "fr")
+    en = presplit_document("\n".join(ENGLISH), "en")
+    aligned = align_documents(fr, en)
+    assert len(fr.paragraphs) == 2
+    assert aligned.links[1].source == ("fr.s2",) and aligned.links[1].target == ("en.s2", "en.s3")
+    assert aligned.links[2].kind == "1-0" and aligned.links[6].kind == "0-1"
+    assert aligned.provenance.method == "alignment" and aligned.provenance.engine == "align-anchors"
+
+
+# ----------------------------------------------------------------- the command
+def test_cli_writes_valid_tei_that_round_trips(tmp_path, run_align, tei_all_rng):
+    from align import tei
+
+    (tmp_path / "fr.txt").write_text("\n".join(FRENCH) + "\n", encoding="utf-8")
+    (tmp_path / "en.txt").write_text("\n".join(ENGLISH) + "\n", encoding="utf-8")
+    out = tmp_path / "pair.tei.xml"
+    result = run_align("align", tmp_path / "fr.txt", tmp_path / "en.txt", "-o", out, "--presplit")
+    assert result.exit_code == 0, result.stderr
+    assert tei.validate(out, full_schema=tei_all_rng) == []
+    doc = tei.read_tei(out)
+    assert [(list(l.source), list(l.target)) for l in doc.links] == [
+        ([f"fr.s{i + 1}" for i in s], [f"en.s{j + 1}" for j in t]) for s, t in EXPECTED]
+    assert doc.provenance.target_file == "en.txt" and doc.provenance.method == "alignment"
+    tei.write_tei(doc, tmp_path / "again.tei.xml")
+    assert tei.read_tei(tmp_path / "again.tei.xml") == doc
+
+
+def test_cli_segments_plain_text(tmp_path, run_align):
+    from align import tei
+
+    (tmp_path / "fr.txt").write_text(" ".join(FRENCH[:2]) + "\n\n" + FRENCH[8] + "\n", encoding="utf-8")
+    (tmp_path / "en.txt").write_text(" ".join(ENGLISH[:3]) + "\n\n" + ENGLISH[8] + "\n", encoding="utf-8")
+    out = tmp_path / "pair.tei.xml"
+    result = run_align("align", tmp_path / "fr.txt", tmp_path / "en.txt", "-o", out,
+                       "--method", "gale-church")
+    assert result.exit_code == 0, result.stderr
+    doc = tei.read_tei(out)
+    assert len(doc.source.sentences()) == 3 and len(doc.target.sentences()) == 4
+    assert doc.provenance.engine == "align-gale-church"
+
+
+def test_cli_reports_bad_input_in_one_line(tmp_path, run_align):
+    (tmp_path / "fr.txt").write_text("Bonjour.\n", encoding="utf-8")
+    result = run_align("align", tmp_path / "fr.txt", tmp_path / "missing.txt", "-o", tmp_path / "o.xml")
+    assert result.exit_code == 2
+    assert "missing.txt: no such file" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "o.xml").exists()
