@@ -160,7 +160,7 @@ def test_interrupted_run_resumes_without_loss_or_duplicates(tmp_path, seed_files
 
     articles = tmp_path / "articles"
     articles.mkdir()
-    for copy in range(4):
+    for copy in range(2):
         for seed in seed_files:
             shutil.copy(seed, articles / f"{copy}_{seed.name}")
     inputs = sorted(articles.glob("*.txt"))
