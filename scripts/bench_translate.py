@@ -62,7 +62,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     parser.add_argument("--threads", type=int, default=0, help="intra_threads for b and c (0: all cores)")
     parser.add_argument("--c-max-batch-tokens", type=int, default=4096)
-    parser.add_argument("--c-inter-threads", type=int, default=1)
+    parser.add_argument("--c-inter-threads", type=int, default=1,
+                        help="translators working in parallel in path c (intra threads: cores / this)")
     parser.add_argument("--explore", action="store_true",
                         help="time raw ctranslate2 batch settings (sorting, batch size and type, threads)")
     parser.add_argument("--eos-bias", type=float, default=None, help="passed to build_argos_package")
@@ -205,7 +206,9 @@ def run_setting(args, package, sentences, beam, compute_type, memory_dir):
     n_tokens = source_tokens(package, sentences)
     engine = make_engine(package, beam, compute_type, args.device, args.threads)
     default_engine = make_engine(package, beam, compute_type, args.device, args.threads, argos_limit=False)
-    raw = RawTranslator(package, compute_type, args.device, args.c_inter_threads, args.threads)
+    cores = os.cpu_count() or 1
+    c_intra = args.threads if args.c_inter_threads == 1 else max(1, cores // args.c_inter_threads)
+    raw = RawTranslator(package, compute_type, args.device, args.c_inter_threads, c_intra)
     c_options = dict(max_batch_size=args.c_max_batch_tokens, batch_type="tokens")
     times: dict[str, list[float]] = {"a": [], "b": [], "b+tm": [], "c": [], "b-limit": []}
     outputs = {}
