@@ -35,8 +35,9 @@ import numpy as np
 WEIGHTS = {"num": 3.0, "name": 2.0, "punct": 1.0, "word": 1.0, "cog": 1.0, "gloss": 4.0, "mt": 0.3}
 #: nats of reward per unit of shared feature mass (weight x idf)
 LEXICAL_WEIGHT = 0.6
-#: vectors wider than this are folded (feature index modulo the width)
-MAX_DIMENSIONS = 2048
+#: vectors wider than this are folded (feature index modulo the width; the
+#: most frequent features get their own dimension)
+MAX_DIMENSIONS = 1024
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|\w+|[?!]|[\"«»“”„]", re.UNICODE)
 _QUOTES = set("\"«»“”„")
@@ -108,7 +109,7 @@ def vectorise(src_bags: list[Features], tgt_bags: list[Features]) -> tuple[np.nd
 
 
 def _fill(bags: list[Features], index: dict[str, int], weight: dict[str, float], width: int) -> np.ndarray:
-    vectors = np.zeros((len(bags), width), dtype=np.float32)
+    vectors = np.zeros((len(bags), width), dtype=np.float16)  # weights < 100: 3 digits suffice
     for row, bag in enumerate(bags):
         for feature, count in bag.items():
             column = index.get(feature)

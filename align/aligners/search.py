@@ -53,6 +53,8 @@ LINK_PRIORS: dict[tuple[int, int], float] = {
 }
 #: cost of leaving one sentence unaligned (1-0 or 0-1), in nats
 SKIP = -math.log(0.005)
+#: cost of each further sentence of an omitted passage
+SKIP_EXTEND = -math.log(0.1)
 #: fine-level band half width around the projected coarse path, in sentences
 BAND_WIDTH = 10
 #: cost of a paragraph boundary inside a link (the link joins the end of one
@@ -61,7 +63,8 @@ PARAGRAPH_CROSSING = 4.0
 #: tables up to this many cells are filled in full instead of banded
 MAX_FULL_CELLS = 40_000
 
-_TYPES = list(LINK_PRIORS) + [(1, 0)]
+_DELETIONS = [(1, 0), (2, 0), (3, 0), (4, 0)]  # omitted source passages, affine cost
+_TYPES = list(LINK_PRIORS) + _DELETIONS
 _MAX_SPAN = max(a for a, _ in _TYPES)
 _PAD = max(b for _, b in _TYPES)  # inf columns left of column 0 in the DP rows
 _INSERT = len(_TYPES)  # code for a 0-1 link in the back-pointer rows
@@ -234,23 +237,27 @@ def banded_dp(sides: Sides, lo: np.ndarray, hi: np.ndarray) -> list[tuple[int, i
     ring = np.full((slots, m + 1 + _PAD), _INF)
     ring_band: list[tuple[int, int] | None] = [None] * slots
     back: list[np.ndarray] = []
+    starts: list[np.ndarray | None] = []  # per row: where each run of 0-1 links begins
     for i in range(n + 1):
         first, last = int(lo[i]), int(hi[i])
         cols = np.arange(first, last + 1)
-        cand = np.full((len(joined) + 1, len(cols)), _INF)
+        cand = np.full((len(_TYPES), len(cols)), _INF)
         if i == 0:
             if first == 0:
-                cand[-1, 0] = 0.0  # the start; other cells of row 0 come from 0-1 links
+                cand[len(joined), 0] = 0.0  # the start; other cells of row 0 come from 0-1 links
         else:
             usable = [t for t, (a, _) in enumerate(joined) if a <= i]
             for t in usable:
                 a, b = joined[t]
                 cand[t] = ring[(i - a) % slots, first + _PAD - b : last + _PAD - b + 1]
             cand[usable] += prior_cost[usable] + costs.row(i, cols, [joined[t] for t in usable])
-            cand[-1] = ring[(i - 1) % slots, first + _PAD : last + _PAD + 1] + skip
+            for t, (a, _) in enumerate(_DELETIONS, start=len(joined)):
+                if a <= i:
+                    cand[t] = ring[(i - a) % slots, first + _PAD : last + _PAD + 1] + (
+                        skip + (a - 1) * min(skip, SKIP_EXTEND) + costs.src_crossings(i, a))
         code = np.argmin(cand, axis=0).astype(np.int8)
         best = cand[code, np.arange(len(cols))]
-        _insertions(best, code, cols, skip)
+        starts.append(_insertions(best, code, cols, skip, min(skip, SKIP_EXTEND), costs.tgt_crossings(cols)))
         slot, old = i % slots, ring_band[i % slots]
         if old is not None:
             ring[slot, old[0] + _PAD : old[1] + _PAD + 1] = _INF
@@ -259,24 +266,48 @@ def banded_dp(sides: Sides, lo: np.ndarray, hi: np.ndarray) -> list[tuple[int, i
         back.append(code)
     if not np.isfinite(ring[n % slots, m + _PAD]):
         raise RuntimeError("alignment band lost the path")  # a bug, not a user error
-    return _trace(back, lo, n, m)
+    return _trace(back, starts, lo, n, m)
 
 
-def _insertions(best: np.ndarray, code: np.ndarray, cols: np.ndarray, skip: float) -> None:
-    """Allow runs of 0-1 links within the row: D[j] = min_k D[k] + (j - k) * skip."""
-    shifted = best - cols * skip
-    running = np.minimum.accumulate(shifted) + cols * skip
+def _insertions(best: np.ndarray, code: np.ndarray, cols: np.ndarray, first: float,
+                extend: float, crossings: np.ndarray) -> np.ndarray | None:
+    """Runs of 0-1 links within the row, with an affine cost (the first
+    sentence ``first``, each further one ``extend``): an omitted passage is
+    one decision, not one per sentence. With ``crossings[c]`` the paragraph
+    cost of the starts before column c, a run of target sentences k .. j-1 costs
+    first + (j-k-1) * extend + crossings[j] - crossings[k+1]: separable, so the
+    best k for every j is a running minimum. Returns, per cell, the column
+    where its run begins."""
+    after = np.zeros(len(cols))
+    after[:-1] = crossings[1:]
+    shifted = best - cols * extend - after
+    shifted[-1] = _INF  # a run cannot start at the band's last column
+    running_min = np.minimum.accumulate(shifted)
+    where = np.maximum.accumulate(np.where(shifted <= running_min, np.arange(len(cols)), 0))
+    running = np.full(len(cols), _INF)
+    running[1:] = running_min[:-1] + cols[1:] * extend + (first - extend) + crossings[1:]
     wins = running < best - 1e-9
+    if not wins.any():
+        return None
     best[wins] = running[wins]
     code[wins] = _INSERT
+    begin = np.zeros(len(cols), dtype=np.int64)
+    begin[1:] = cols[where[:-1]]
+    return begin
 
 
-def _trace(back: list[np.ndarray], lo: np.ndarray, n: int, m: int) -> list[tuple[int, int, int, int]]:
+def _trace(back: list[np.ndarray], starts: list[np.ndarray | None], lo: np.ndarray,
+           n: int, m: int) -> list[tuple[int, int, int, int]]:
     links = []
     i, j = n, m
     while i > 0 or j > 0:
         t = int(back[i][j - lo[i]])
-        a, b = (0, 1) if t == _INSERT else _TYPES[t]
+        if t == _INSERT:
+            k = int(starts[i][j - lo[i]])
+            links.append((i, i, k, j))
+            j = k
+            continue
+        a, b = _TYPES[t]
         links.append((i - a, i, j - b, j))
         i, j = i - a, j - b
     links.reverse()
@@ -304,6 +335,18 @@ class _RowCosts:
             self.src_breaks = np.concatenate([[0.0], np.cumsum(sides.src_breaks)])
             self.tgt_breaks = np.concatenate([np.zeros(_PAD + 1), np.cumsum(sides.tgt_breaks)])
 
+    def src_crossings(self, i: int, a: int) -> float:
+        """Paragraph cost of the source block i-a .. i-1 (starts strictly inside)."""
+        if self.src_breaks is None:
+            return 0.0
+        return PARAGRAPH_CROSSING * float(self.src_breaks[i] - self.src_breaks[i - a + 1])
+
+    def tgt_crossings(self, cols: np.ndarray) -> np.ndarray:
+        """``PARAGRAPH_CROSSING`` x the number of paragraph starts among target sentences before each column."""
+        if self.tgt_breaks is None:
+            return np.zeros(len(cols))
+        return PARAGRAPH_CROSSING * self.tgt_breaks[cols + _PAD]
+
     def row(self, i: int, cols: np.ndarray, types: list[tuple[int, int]]) -> np.ndarray:
         a_of = np.array([a for a, _ in types])
         b_of = np.array([b for _, b in types])
@@ -326,7 +369,7 @@ class _RowCosts:
         dimensions only (the mass is zero elsewhere)."""
         out = np.zeros((len(a_of), len(cols)))
         base = int(cols[0]) - _PAD  # target row of cum[0]; may be negative (zero rows)
-        x = np.zeros(self.sides.src_vec.shape[1], dtype=np.float32)
+        x = np.zeros(self.sides.src_vec.shape[1], dtype=np.float64)
         for a in range(1, int(a_of.max()) + 1):
             x += self.sides.src_vec[i - a]
             which = np.flatnonzero(a_of == a)
