@@ -262,3 +262,20 @@ def test_cli_reports_bad_input_in_one_line(tmp_path, run_align):
     assert result.exit_code == 2
     assert "missing.txt: no such file" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "o.xml").exists()
+
+
+@pytest.mark.skipif(not __import__("shutil").which("apertium"), reason="apertium is not installed")
+def test_cli_mt_method_with_apertium(tmp_path, run_align):
+    from align import tei
+
+    (tmp_path / "fr.txt").write_text("\n".join(FRENCH) + "\n", encoding="utf-8")
+    (tmp_path / "en.txt").write_text("\n".join(ENGLISH) + "\n", encoding="utf-8")
+    out = tmp_path / "pair.tei.xml"
+    result = run_align("align", tmp_path / "fr.txt", tmp_path / "en.txt", "-o", out, "--presplit",
+                       "--method", "mt", "--engine", "apertium")
+    assert result.exit_code == 0, result.stderr
+    doc = tei.read_tei(out)
+    assert doc.provenance.engine == "align-mt"
+    assert doc.provenance.settings["mt_engine"] == "apertium"
+    assert [(list(l.source), list(l.target)) for l in doc.links] == [
+        ([f"fr.s{i + 1}" for i in s], [f"en.s{j + 1}" for j in t]) for s, t in EXPECTED]

@@ -32,7 +32,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 #: how much each kind of evidence counts (multiplied by idf)
-WEIGHTS = {"num": 3.0, "name": 2.0, "punct": 1.0, "word": 1.0, "cog": 1.0, "gloss": 4.0, "mt": 0.3}
+WEIGHTS = {"num": 3.0, "name": 2.0, "punct": 1.0, "word": 1.0, "cog": 1.0, "gloss": 4.0, "mt": 0.1}
 #: nats of reward per unit of shared feature mass (weight x idf)
 LEXICAL_WEIGHT = 0.6
 #: vectors wider than this are folded (feature index modulo the width; the
