@@ -55,7 +55,7 @@ def build_argos_package(
     heads: int = 4,
     ffn: int = 128,
     eos_bias: float = 0.0,
-    length_gain: float = 20.0,
+    length_gain: float = 24.0,
     weight_scale: float = 0.05,
     quantization: str | None = None,
     package_version: str = "1.0",
@@ -68,7 +68,7 @@ def build_argos_package(
     the model's vocabulary is padded with unused tokens (never generated) so
     the network still has ``vocab_size`` rows: speed depends on that size.
     ``length_gain`` sets the output/input length ratio (higher: longer;
-    20 gives about 0.95x, see :func:`add_length_control`); ``eos_bias`` is
+    24 gives about 1x, see :func:`add_length_control`); ``eos_bias`` is
     an extra constant on the end-of-sentence logit (higher: shorter).
     ``quantization`` (e.g. "int8", as argos's real packages) is applied by
     ctranslate2 when saving.
@@ -95,7 +95,7 @@ def build_argos_package(
 
 
 #: position-clock rates of add_length_control (per token), measured on newstest2013
-DECODER_CLOCK = 0.1
+DECODER_CLOCK = 0.3
 ENCODER_CLOCK = 0.02
 EOS_CLOCK_WEIGHT = 1.0
 MAX_POSITIONS = 1024  # ctranslate2 truncates inputs at max_input_length=1024 by default
@@ -110,18 +110,30 @@ def add_length_control(spec, d_model: int, length_gain: float) -> None:
     cross-attention copies the encoder's clock and its output projection
     subtracts it (times ``length_gain``) from the decoder's clock; every other
     channel leaves that dimension alone. The end-of-sentence row of the output
-    projection reads only the clock. Measured with the tiny model (beam 1 and
-    4): output length correlates 0.98 with input length; gain 10 gives 0.5x,
-    15 gives 0.8x, 20 gives 0.95x (weights scaled by 1/sqrt(fan_in)), 25 some runaways.
+    projection reads only the clock. Measured with beam 1 on newstest2013
+    (2 layers, d_model 64, seeds' SentencePiece): output-length percentiles
+    10/50/90 of 32/54/82 tokens for inputs of 31/53/80; with transformer-base
+    vocabulary (32k) and SentencePiece trained on newstest: 27/39/49 for 16/28/41;
+    full transformer-base (int8), 20 sentences: 1.13x the input tokens, correlation 1.00.
+    The other sublayers are kept from writing into the clock dimension, and the
+    sinusoidal rows are centred (layer norm would shift the clock otherwise).
     """
     clock = d_model - 1
     eos = SPECIAL_PIECES.index("</s>")
     for side, rate in ((spec.encoder, ENCODER_CLOCK), (spec.decoder, DECODER_CLOCK)):
         encodings = sinusoidal_encodings(MAX_POSITIONS, d_model)
+        # zero-mean rows: layer norm subtracts the mean over dimensions, which would
+        # otherwise shift the clock (by ~0.4, i.e. 20 source positions)
+        encodings[:, :clock] -= encodings[:, :clock].mean(axis=1, keepdims=True)
         encodings[:, clock] = rate * np_arange(MAX_POSITIONS)
         side.position_encodings.encodings = encodings
     spec.encoder.embeddings[0].weight[:, clock] = 0
     spec.decoder.embeddings.weight[:, clock] = 0
+    for layer in list(spec.encoder.layer) + list(spec.decoder.layer):  # only the clock writes the clock
+        layer.self_attention.linear[1].weight[clock, :] = 0
+        layer.ffn.linear_1.weight[clock, :] = 0
+        if hasattr(layer, "attention"):
+            layer.attention.linear[2].weight[clock, :] = 0
     cross = spec.decoder.layer[0].attention
     key_value = cross.linear[1].weight  # rows: d_model keys, then d_model values
     key_value[d_model + clock, :] = 0
