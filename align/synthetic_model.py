@@ -54,7 +54,7 @@ def build_argos_package(
     d_model: int = 64,
     heads: int = 4,
     ffn: int = 128,
-    eos_bias: float = 0.0,
+    eos_bias: float | None = 0.0,
     length_gain: float = 24.0,
     weight_scale: float = 0.05,
     quantization: str | None = None,
@@ -69,7 +69,7 @@ def build_argos_package(
     the network still has ``vocab_size`` rows: speed depends on that size.
     ``length_gain`` sets the output/input length ratio (higher: longer;
     24 gives about 1x, see :func:`add_length_control`); ``eos_bias`` is
-    an extra constant on the end-of-sentence logit (higher: shorter).
+    an extra constant on the end-of-sentence logit (higher: shorter; None: 0).
     ``quantization`` (e.g. "int8", as argos's real packages) is applied by
     ctranslate2 when saving.
     """
@@ -81,6 +81,7 @@ def build_argos_package(
         (root / "model").mkdir(parents=True)
         pieces = train_sentencepiece(texts, vocab_size, root / "sentencepiece.model")
         vocabulary = pad_vocabulary(pieces, vocab_size)
+        eos_bias = eos_bias or 0.0
         spec = transformer_spec(
             vocabulary, len(pieces), layers=layers, d_model=d_model, heads=heads, ffn=ffn,
             eos_bias=eos_bias, weight_scale=weight_scale, seed=seed,
