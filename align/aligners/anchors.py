@@ -102,7 +102,7 @@ def vectorise(src_bags: list[Features], tgt_bags: list[Features]) -> tuple[np.nd
     index = {f: k % width for k, f in enumerate(shared)}
     weight = {f: WEIGHTS[f.split(":", 1)[0]] * math.log(total / (src_df[f] + tgt_df[f]))
               for f in shared}
-    cap = np.zeros(width, dtype=np.float32)
+    cap = np.zeros(width, dtype=np.float16)  # weights < 100: 3 digits suffice
     for feature, column in index.items():
         cap[column] = max(cap[column], weight[feature])
     return _fill(src_bags, index, weight, width), _fill(tgt_bags, index, weight, width), cap

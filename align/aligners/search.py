@@ -9,7 +9,8 @@ lexical-anchor aligner and the MT-assisted one differ only in what they put in
   reward ``weight * sum_f min(x_f, y_f)`` where ``x`` and ``y`` are the blocks'
   feature vectors (the anchor mass they share), plus ``-log`` of the link
   type's prior, plus a cost per paragraph boundary inside the link.
-  1-0 and 0-1 links cost a fixed ``SKIP`` per sentence.
+  An omitted passage (n-0 or 0-n) costs ``SKIP`` for its first sentence and
+  ``SKIP_EXTEND`` for each further one.
 * The dynamic programme runs over prefix boundaries ``(i, j)`` (the first
   ``i`` source and ``j`` target sentences aligned), one numpy row at a time;
   0-1 links inside a row are a running minimum (``np.minimum.accumulate``), so
