@@ -84,7 +84,12 @@ def get_package(args: argparse.Namespace):
     if args.package:
         path = Path(args.package)
         return install_package(path, packages) if path.is_file() else find_model(path)
-    tag = f"base-v{args.vocab_size}-eos{args.eos_bias}"
+    import hashlib
+
+    import align.synthetic_model as synthetic
+
+    builder = hashlib.sha256(Path(synthetic.__file__).read_bytes()).hexdigest()[:10]
+    tag = f"base-v{args.vocab_size}-eos{args.eos_bias}-{builder}"  # a changed builder builds anew
     built = work / tag
     archives = sorted(built.glob("*.argosmodel"))
     if not archives:
@@ -367,6 +372,8 @@ def main() -> int:
                     row = run_setting(args, package, sentences, beam, compute_type, Path(memory_dir))
                     report["settings"].append(row)
                     print_setting(row)
+                    if args.json:  # after each setting, so that a stopped run keeps what it measured
+                        Path(args.json).write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
     report["load_after"] = os.getloadavg()
     print(f"\nload average after: {' '.join(f'{x:.1f}' for x in report['load_after'])} on {cores} cores")
     if args.json:
