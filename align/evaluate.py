@@ -69,6 +69,47 @@ def read_parallel(source: Path, reference: Path, limit: int | None = None) -> tu
     return sources, references
 
 
+def read_tei_pairs(path: Path, limit: int | None = None) -> tuple[list[str], list[str]]:
+    """French and English sides of the links of an aligned TEI file, as test set.
+
+    For the TEI of `align align` or `align import` (two existing texts): each
+    link with sentences on both sides becomes one segment (an n-m link joins
+    its sentences with a space); 1-0 and 0-1 links have nothing to score and
+    are left out. The TEI of `align translate` is refused: its English side is
+    a machine translation, not a reference.
+    """
+    from align.tei import read_tei
+
+    doc = read_tei(path)
+    if doc.provenance.method == "translation":
+        raise InputError(
+            f"{path}: its English side is a machine translation ({doc.provenance.engine or 'unknown engine'}), "
+            "not a reference; give the TEI of `align align` or `align import`, or --ref REF.en with a French text"
+        )
+    french = {s.id: s.text for s in doc.source.sentences()}
+    english = {s.id: s.text for s in doc.target.sentences()}
+    sources, references = [], []
+    for link in doc.links:
+        if link.source and link.target:
+            sources.append(" ".join(french[i] for i in link.source))
+            references.append(" ".join(english[j] for j in link.target))
+    if limit is not None:
+        sources, references = sources[:limit], references[:limit]
+    return sources, references
+
+
+def is_tei_file(path: Path) -> bool:
+    """True for an XML file (align's TEI), judged by its name or its first bytes."""
+    if path.name.endswith(".xml"):
+        return True
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(256).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return False
+    return head.startswith(b"<?xml") or head.startswith(b"<TEI")
+
+
 def _lines(text: str) -> list[str]:
     lines = text.split("\n")
     while lines and not lines[-1].strip():

@@ -170,7 +170,7 @@ class Glossary:
 def load_glossary(path: str | Path) -> Glossary:
     """Read a ``.tsv`` or ``.tbx`` glossary, or raise GlossaryError naming the
     file, the line and the reason."""
-    path = Path(path)
+    path = _shipped_glossary(Path(path))
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -185,6 +185,23 @@ def load_glossary(path: str | Path) -> Glossary:
     glossary = Glossary([e for e, _ in entries], name=path.stem, path=path,
                         sha256=hashlib.sha256(data).hexdigest())
     return glossary
+
+
+def _shipped_glossary(path: Path) -> Path:
+    """A bare name that is no file here ("russia-dprk") means the glossary of that
+    name shipped with align, so that an installed align finds its own glossaries."""
+    if path.exists() or path.parent != Path("."):
+        return path
+    from align.resources import data_dir
+
+    try:
+        folder = data_dir("glossaries")
+    except FileNotFoundError:
+        return path
+    for candidate in (folder / path.name, folder / f"{path.name}.tsv"):
+        if candidate.is_file():
+            return candidate
+    return path
 
 
 def _entries_from_tsv(path: Path, data: bytes) -> list[tuple[Entry, int]]:

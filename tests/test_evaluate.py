@@ -117,3 +117,51 @@ def test_eval_with_mismatched_files_is_one_line(run_align, tmp_path):
     result = run_align("eval", "--ref", tmp_path / "a.en", tmp_path / "a.fr")
     assert result.exit_code == 2
     assert "line-aligned" in result.stderr and "Traceback" not in result.stderr
+
+
+def _aligned_pair_tei(tmp_path: Path) -> Path:
+    """A TEI of two existing texts, as `align align` writes it, with a 2-1, a 1-1 and a 1-0 link."""
+    from align.document import AlignedDocument, Link, Provenance
+    from align.segment import document_from_sentences
+    from align.tei import write_tei
+
+    fr = document_from_sentences([["Le chat dort.", "Il est noir.", "Il pleut sur Moscou.", "Note du traducteur."]], "fr")
+    en = document_from_sentences([["The black cat is asleep.", "It is raining on Moscow."]], "en")
+    links = [Link(("fr.s1", "fr.s2"), ("en.s1",)), Link(("fr.s3",), ("en.s2",)), Link(("fr.s4",), ())]
+    path = tmp_path / "pair.tei.xml"
+    write_tei(AlignedDocument(fr, en, links, Provenance(method="alignment", engine="align-anchors")), path)
+    return path
+
+
+def test_an_aligned_tei_is_a_test_set_one_segment_per_link(tmp_path: Path):
+    from align.evaluate import is_tei_file, read_tei_pairs
+
+    path = _aligned_pair_tei(tmp_path)
+    assert is_tei_file(path)
+    sources, references = read_tei_pairs(path)
+    assert sources == ["Le chat dort. Il est noir.", "Il pleut sur Moscou."]  # the 1-0 link has no reference
+    assert references == ["The black cat is asleep.", "It is raining on Moscow."]
+
+
+@needs_apertium
+def test_eval_scores_an_aligned_tei_against_its_english_side(run_align, tmp_path: Path):
+    result = run_align("eval", _aligned_pair_tei(tmp_path), "--engine", "apertium")
+    assert result.exit_code == 0, result.stderr
+    assert "(2 sentences)" in result.stdout and "BLEU" in result.stdout and "chrF" in result.stdout
+
+
+def test_eval_refuses_a_translation_tei_as_its_own_reference(run_align, tmp_path: Path):
+    from align.document import AlignedDocument, Link, Provenance
+    from align.segment import document_from_sentences
+    from align.tei import write_tei
+
+    doc = AlignedDocument(document_from_sentences([["Bonjour."]], "fr"), document_from_sentences([["Hello."]], "en"),
+                          [Link(("fr.s1",), ("en.s1",))], Provenance(method="translation", engine="apertium"))
+    path = tmp_path / "article.tei.xml"
+    write_tei(doc, path)
+    result = run_align("eval", path, "--engine", "apertium")
+    assert result.exit_code == 2
+    assert "machine translation" in result.stderr and result.stderr.strip().count("\n") == 0
+    plain = tmp_path / "a.fr"
+    plain.write_text("Bonjour.\n", encoding="utf-8")
+    assert "--ref" in run_align("eval", plain).stderr

@@ -105,6 +105,14 @@ def test_info_carries_name_sha256_and_entries(glossary):
     assert ("luhansk", "Luhansk") in info.entries and len(info.entries) == len(glossary.entries)
 
 
+
+def test_a_shipped_glossary_is_found_by_its_bare_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no file of that name here: align's own glossary is meant
+    assert load_glossary("russia-dprk").path == data_file("glossaries", "russia-dprk.tsv")
+    assert load_glossary("russia-dprk.tsv").info().name == "russia-dprk"
+    with pytest.raises(GlossaryError, match="no such glossary file"):
+        load_glossary("no-such-glossary")
+
 # ---------------------------------------------------------------- TSV
 def test_tsv_with_comments_and_optional_note_loads(tmp_path):
     path = write(tmp_path, "# a comment\n\n" + HEADER + "seoul\tSeoul\tSéoul\tplace\n# another\nkcna\tKCNA\t\torganisation\tagency\n")

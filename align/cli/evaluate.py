@@ -1,4 +1,4 @@
-"""``align eval --ref REF.en SOURCE.fr [--engine NAME] [--glossary FILE] [--limit N]``."""
+"""``align eval --ref REF.en SOURCE.fr`` or ``align eval PAIR.tei.xml`` [--engine NAME] [--glossary FILE] [--limit N]."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import click
 
 @click.command()
 @click.argument("source", type=click.Path(path_type=Path))
-@click.option("--ref", "reference", required=True, type=click.Path(path_type=Path),
-              help="English reference translation, line-aligned with SOURCE.")
+@click.option("--ref", "reference", type=click.Path(path_type=Path),
+              help="English reference translation, line-aligned with SOURCE "
+                   "(not needed when SOURCE is an aligned TEI file: its English side is the reference).")
 @click.option("--engine", type=click.Choice(["argos", "apertium"]), default=None,
               help="Translation engine (default: argos if a fr->en package is installed, else apertium).")
 @click.option("--model", default=None, help="Argos package name or folder (default: the installed fr->en one).")
@@ -22,12 +23,26 @@ import click
 def evaluate(source, reference, engine, model, glossary_path, limit, hypotheses_path) -> int:
     """Translate SOURCE (French, one sentence per line) and score it against
     REF with sacrebleu BLEU and chrF; prints the scores with their signatures
-    and the translation speed in sentences/s."""
+    and the translation speed in sentences/s.
+
+    SOURCE may instead be the TEI of `align align` or `align import`: its
+    French side is translated and scored against its English side, one
+    segment per link."""
     from align.engines.base import get_engine
     from align.evaluate import evaluate as run_evaluation
-    from align.evaluate import read_parallel
+    from align.errors import InputError
+    from align.evaluate import is_tei_file, read_parallel, read_tei_pairs
 
-    sources, references = read_parallel(source, reference, limit)
+    if is_tei_file(source):
+        if reference is not None:
+            raise InputError(f"{source} is a TEI file: its English side is the reference, drop --ref")
+        sources, references = read_tei_pairs(source, limit)
+        if not sources:
+            raise InputError(f"{source}: no link with sentences on both sides to score")
+    elif reference is None:
+        raise InputError("--ref REF.en is needed when SOURCE is a plain French text")
+    else:
+        sources, references = read_parallel(source, reference, limit)
     options = {"model": model} if model is not None else {}
     translator = get_engine(engine, **options)
     glossary = None

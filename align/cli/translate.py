@@ -13,7 +13,8 @@ import click
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the .tei.xml files (default: beside each article).")
 @click.option("--glossary", "glossary_path", type=click.Path(path_type=Path),
-              help="Glossary (TSV or TBX) whose canonical forms the translation must use.")
+              help="Glossary (TSV or TBX) whose canonical forms the translation must use; "
+                   "a bare name (russia-dprk) picks one shipped with align.")
 @click.option("--glossary-mode", type=click.Choice(["placeholder", "canonical"]), default=None,
               help="How glossary terms are protected from the engine (default: the engine's best).")
 @click.option("--engine", type=click.Choice(["argos", "apertium"]), default=None,
