@@ -17,14 +17,7 @@ def read_text(path: str | os.PathLike[str]) -> str:
     file is named as such: the user should convert it with iconv).
     """
     path = Path(path)
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, not a text file")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    data = read_bytes(path, "text")
     if b"\x00" in data[:65536]:
         raise InputError(f"{path}: binary file, expected UTF-8 text")
     try:
@@ -40,6 +33,24 @@ def read_text(path: str | os.PathLike[str]) -> str:
     if not text.strip():
         raise InputError(f"{path}: empty file")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_bytes(path: str | os.PathLike[str], what: str) -> bytes:
+    """The bytes of a user file, or InputError with one clear line: a
+    directory, a missing or unreadable file, an empty (or blank) one.
+    ``what`` names the expected content in the messages ("TMX", "TEI XML")."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, not a {what} file")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    if not data.strip():
+        raise InputError(f"{path}: empty file, expected {what}")
+    return data
 
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:

@@ -105,17 +105,10 @@ def parse(path: str | os.PathLike[str]) -> "etree._ElementTree":
     """
     from lxml import etree
 
+    from align.io import read_bytes
+
     path = Path(path)
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, not a TEI file")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    if not data.strip():
-        raise InputError(f"{path}: empty file, expected TEI XML")
+    data = read_bytes(path, "TEI XML")
     try:
         root = etree.fromstring(data, safe_parser(), base_url=str(path))
     except etree.XMLSyntaxError as exc:

@@ -32,6 +32,7 @@ from align.document import (
     number,
 )
 from align.errors import InputError
+from align.io import read_bytes
 
 FORMATS = ("tmx", "txt")
 
@@ -73,20 +74,6 @@ class _Builder:
         return AlignedDocument(self.source, self.target, links, provenance)
 
 
-def _read_bytes(path: Path, what: str) -> bytes:
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, not a {what} file")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    if not data.strip():
-        raise InputError(f"{path}: empty file, expected {what}")
-    return data
-
-
 def _provenance(title: str, engine: str, source: Path, source_data: bytes, **extra: str) -> Provenance:
     from align import __version__
 
@@ -118,7 +105,7 @@ def read_tmx(path: str | os.PathLike[str], source_lang: str = "fr", target_lang:
     from align.tei import safe_parser
 
     path = Path(path)
-    data = _read_bytes(path, "TMX")
+    data = read_bytes(path, "TMX")
     try:
         root = etree.fromstring(data, safe_parser(), base_url=str(path))
     except etree.XMLSyntaxError as exc:
