@@ -5,11 +5,14 @@ translation with the real target text monolingually, scoring candidate pairs
 by BLEU. Here the French side is translated once, in one batch, with the
 engine's ``translate_batch``; the words and word bigrams of each translation
 (lower-cased, accents removed) join the sentence's anchor features, and the
-English sentences carry the same features of their own words. The shared
-mass of those features (an n-gram overlap between translation and English, as
-BLEU counts, but additive over sentences so that the DP can merge and split)
-scores the links, together with the lexical anchors and the Gale & Church
-length cost, in the banded DP of :mod:`align.aligners.search`.
+English sentences carry the same features of their own words. The cosine of
+the blocks' idf-weighted feature vectors (an n-gram overlap between
+translation and English, as BLEU counts, normalised by the blocks' sizes, as
+Vecalign's embedding cosine) scores the links, together with the lexical
+anchors and the Gale & Church length cost, in the banded DP of
+:mod:`align.aligners.search`. With a translation the vectors are much denser
+than the anchors alone, so the cosine is more reliable and weighs more
+(``MT_LEXICAL_WEIGHT``).
 
 Without a good translation the MT features simply match less; the anchors and
 lengths still carry the alignment.
@@ -22,6 +25,8 @@ from collections import Counter
 from typing import Callable, Sequence
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+#: nats of reward for a link whose vectors have cosine 1 (see anchors.LEXICAL_WEIGHT)
+MT_LEXICAL_WEIGHT = 20.0
 
 
 def mt_features(sentence: str) -> Counter:
@@ -55,4 +60,4 @@ def align(src: list[str], tgt: list[str], translate: Callable[[Sequence[str]], l
     translations = translate_all(src, translate)
     src_bags = featurise(src, glossary, extra=lambda i: mt_features(translations[i]))
     tgt_bags = featurise(tgt, glossary, extra=lambda j: mt_features(tgt[j]))
-    return search(build_sides(src, tgt, src_bags, tgt_bags), breaks)
+    return search(build_sides(src, tgt, src_bags, tgt_bags, MT_LEXICAL_WEIGHT), breaks)
