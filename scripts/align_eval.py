@@ -10,6 +10,11 @@ the seconds the method took, then the overall figures (links pooled over all
 books) and the mean F1 over the books.
 
     python3 scripts/align_eval.py [--data DIR] [--methods nltk,gale-church,anchors,mt]
+
+``--held-out`` checks the one tuned global parameter, the lexical weight
+(``anchors.LEXICAL_WEIGHT``, ``mt.MT_LEXICAL_WEIGHT``), leave one book out:
+for each book, the weight from ``--grid`` with the best mean F1 on the other
+five books is chosen and the held-out book is scored with it.
 """
 
 from __future__ import annotations
@@ -101,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--methods", default=",".join(METHODS))
+    parser.add_argument("--held-out", action="store_true",
+                        help="leave-one-book-out check of the lexical weight (anchors, mt)")
+    parser.add_argument("--grid", default="3,6,10,15,20,30")
     args = parser.parse_args(argv)
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
     unknown = set(methods) - set(METHODS)
@@ -110,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     if not books:
         parser.error(f"no books in {args.data}")
     translate = apertium_translate() if "mt" in methods else None
+    if args.held_out:
+        return held_out(books, [m for m in methods if m in ("anchors", "mt")], translate,
+                        [float(w) for w in args.grid.split(",")])
 
     totals = {m: [0, 0, 0] for m in methods}
     f1s: dict[str, list[float]] = {m: [] for m in methods}
@@ -131,6 +142,40 @@ def main(argv: list[str] | None = None) -> int:
         p, r, f = prf(*totals[method])
         mean = sum(f1s[method]) / len(f1s[method])
         print(f"{'':<24} {method:<12} {p:6.3f} {r:6.3f} {f:6.3f} {mean:7.3f} {min(f1s[method]):6.3f}")
+    return 0
+
+
+def held_out(books: list[Path], methods: list[str], translate, grid: list[float]) -> int:
+    """Leave-one-book-out: tune the lexical weight on five books, score the sixth."""
+    from align.aligners import anchors, mt
+
+    attribute = {"anchors": (anchors, "LEXICAL_WEIGHT"), "mt": (mt, "MT_LEXICAL_WEIGHT")}
+    data = {folder.name: load_book(folder) for folder in books}
+    if translate is not None:  # translate each book once
+        cache = {name: dict(zip(src, translate(src))) for name, (src, _, _) in data.items()}
+        translate = lambda batch: [next(c[s] for c in cache.values() if s in c) for s in batch]  # noqa: E731
+    for method in methods:
+        module, name = attribute[method]
+        default = getattr(module, name)
+        f1 = {}  # (weight, book) -> F1
+        try:
+            for weight in grid:
+                setattr(module, name, weight)
+                for book, (src, tgt, gold) in data.items():
+                    f1[weight, book] = prf(*score(align_links(method, src, tgt, translate), gold))[2]
+        finally:
+            setattr(module, name, default)
+        print(f"{method}: F1 per lexical weight (default {default:g})")
+        for weight in grid:
+            row = [f1[weight, book] for book in data]
+            print(f"  {weight:6g} " + " ".join(f"{v:.3f}" for v in row) + f"  mean {sum(row) / len(row):.3f}")
+        held = []
+        for book in data:
+            others = [b for b in data if b != book]
+            best = max(grid, key=lambda w: sum(f1[w, b] for b in others))
+            held.append(f1[best, book])
+            print(f"  held out {book:<24} weight {best:g} (best on the other five)  F1 {held[-1]:.3f}")
+        print(f"  {method} held-out mean F1 {sum(held) / len(held):.3f}, min {min(held):.3f}")
     return 0
 
 
