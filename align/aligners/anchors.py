@@ -17,6 +17,11 @@ texts), so that a word found everywhere counts nothing and "1793" or
 rewards embedding similarity, on top of the Gale & Church length cost; the
 search is the banded coarse-to-fine DP of :mod:`align.aligners.search`.
 
+The texts are aligned twice (``LEXICON_PASS``): the 1-1 links of the first
+alignment teach a small word lexicon (:mod:`.lexicon`: "dit" ~ "said", "Mlle" ~
+"Miss", pairs no cognate or identity test finds), whose pairs are features of
+the second alignment.
+
 Features are computed on words found by a regex, so text tokenised with spaces
 ("Emma Woodhouse , belle") and ordinary text ("Emma Woodhouse, belle") give the
 same features.
@@ -32,11 +37,16 @@ from typing import Callable, Iterable
 import numpy as np
 
 #: how much each kind of evidence counts (multiplied by idf); "mt" features
-#: (words of a machine translation, :mod:`.mt`) are as good evidence as words
-WEIGHTS = {"num": 3.0, "name": 2.0, "punct": 1.0, "word": 1.0, "cog": 1.0, "gloss": 4.0, "mt": 1.0}
+#: (words of a machine translation, :mod:`.mt`) and "dict" features (word pairs
+#: learned from the texts, :mod:`.lexicon`) are as good evidence as words
+WEIGHTS = {"num": 3.0, "name": 2.0, "punct": 1.0, "word": 1.0, "cog": 1.0, "gloss": 4.0, "mt": 1.0,
+           "dict": 1.0}
 #: nats of reward for a link whose blocks' vectors have cosine 1 (cosine 0: none).
 #: Checked leave-one-book-out on the TransRead books (scripts/align_eval.py --held-out)
 LEXICAL_WEIGHT = 10.0
+#: align twice, the second time with word pairs learned from the first
+#: alignment's 1-1 links as features too (:mod:`.lexicon`, Hunalign's idea)
+LEXICON_PASS = True
 #: vectors wider than this are folded (feature index modulo the width; the
 #: most frequent features get their own dimension)
 MAX_DIMENSIONS = 1024
@@ -136,5 +146,36 @@ def align(src: list[str], tgt: list[str], glossary=None,
     """Align on anchors + length; links as ``(i0, i1, j0, j1)`` half-open ranges."""
     from align.aligners.search import search
 
-    sides = build_sides(src, tgt, featurise(src, glossary), featurise(tgt, glossary), LEXICAL_WEIGHT)
-    return search(sides, breaks)
+    links = search(build_sides(src, tgt, featurise(src, glossary), featurise(tgt, glossary),
+                               LEXICAL_WEIGHT), breaks)
+    if not LEXICON_PASS:
+        return links
+    return second_pass(src, tgt, links, LEXICAL_WEIGHT, breaks, glossary)
+
+
+def second_pass(src: list[str], tgt: list[str], links: list[tuple[int, int, int, int]],
+                lexical_weight: float, breaks: tuple | None, glossary=None,
+                src_extra: Callable[[int], Iterable[str]] | None = None,
+                tgt_extra: Callable[[int], Iterable[str]] | None = None) -> list[tuple[int, int, int, int]]:
+    """Learn a word lexicon from the ``links`` of a first alignment and align
+    again, in a band around the first alignment's path, with the lexicon's
+    ``dict:`` features added to the first pass's (``glossary``, ``*_extra``
+    as for :func:`featurise`; the features are computed again rather than
+    kept, which halves the memory of a long text)."""
+    from align.aligners import lexicon
+    from align.aligners.search import search
+
+    pairs = lexicon.learn(src, tgt, links)
+    if not pairs:
+        return links
+    src_bags = featurise(src, glossary, _joined(lexicon.features(src, pairs, 0), src_extra))
+    tgt_bags = featurise(tgt, glossary, _joined(lexicon.features(tgt, pairs, 1), tgt_extra))
+    sides = build_sides(src, tgt, src_bags, tgt_bags, lexical_weight)
+    del src_bags, tgt_bags  # not needed by the search
+    return search(sides, breaks, guide=links)
+
+
+def _joined(found: list[Features], extra: Callable[[int], Iterable[str]] | None) -> Callable[[int], Features]:
+    if extra is None:
+        return found.__getitem__
+    return lambda i: found[i] + Counter(extra(i))

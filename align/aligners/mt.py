@@ -28,6 +28,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 #: nats of reward for a link whose vectors have cosine 1 (see anchors.LEXICAL_WEIGHT);
 #: the weight every leave-one-book-out fold chose (scripts/align_eval.py --held-out)
 MT_LEXICAL_WEIGHT = 15.0
+#: a second pass with a lexicon learned from the first (as the anchors aligner)
+MT_LEXICON_PASS = False
 
 
 def mt_features(sentence: str) -> Counter:
@@ -55,10 +57,16 @@ def translate_all(src: list[str], translate: Callable[[Sequence[str]], list[str]
 def align(src: list[str], tgt: list[str], translate: Callable[[Sequence[str]], list[str]],
           glossary=None, breaks: tuple | None = None) -> list[tuple[int, int, int, int]]:
     """Align with anchors + MT overlap + length; links as ``(i0, i1, j0, j1)``."""
-    from align.aligners.anchors import build_sides, featurise
+    from align.aligners import anchors
     from align.aligners.search import search
 
     translations = translate_all(src, translate)
-    src_bags = featurise(src, glossary, extra=lambda i: mt_features(translations[i]))
-    tgt_bags = featurise(tgt, glossary, extra=lambda j: mt_features(tgt[j]))
-    return search(build_sides(src, tgt, src_bags, tgt_bags, MT_LEXICAL_WEIGHT), breaks)
+    src_extra = lambda i: mt_features(translations[i])  # noqa: E731
+    tgt_extra = lambda j: mt_features(tgt[j])  # noqa: E731
+    src_bags = anchors.featurise(src, glossary, extra=src_extra)
+    tgt_bags = anchors.featurise(tgt, glossary, extra=tgt_extra)
+    links = search(anchors.build_sides(src, tgt, src_bags, tgt_bags, MT_LEXICAL_WEIGHT), breaks)
+    if not MT_LEXICON_PASS:
+        return links
+    del src_bags, tgt_bags
+    return anchors.second_pass(src, tgt, links, MT_LEXICAL_WEIGHT, breaks, glossary, src_extra, tgt_extra)

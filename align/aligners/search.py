@@ -143,12 +143,16 @@ def _pair_sums(values: np.ndarray) -> np.ndarray:
 
 
 # ------------------------------------------------------------------ public
-def search(sides: Sides, breaks: tuple | None = None) -> list[tuple[int, int, int, int]]:
+def search(sides: Sides, breaks: tuple | None = None,
+           guide: list[tuple[int, int, int, int]] | None = None) -> list[tuple[int, int, int, int]]:
     """Best monotone alignment as links ``(i0, i1, j0, j1)``: source sentences
     ``i0..i1-1`` with target sentences ``j0..j1-1``; every sentence once.
 
     ``breaks`` = (source, target) indices of the sentences that begin a
-    paragraph, if the texts have paragraphs.
+    paragraph, if the texts have paragraphs. ``guide``, the links of an
+    earlier alignment of the same texts (a second pass with more features),
+    replaces the coarse levels: the band is ``BAND_WIDTH`` sentences either
+    side of its path.
     """
     n, m = sides.shape
     if breaks is not None:
@@ -158,9 +162,11 @@ def search(sides: Sides, breaks: tuple | None = None) -> list[tuple[int, int, in
     probe = sides
     while (probe.shape[0] + 1) * (probe.shape[1] + 1) > MAX_FULL_CELLS:
         probe = probe.coarsen()  # a long text: estimate the ratio on the coarse level
-    refined = refine_ratio(probe, _raw_search(probe))
-    links = _raw_search(replace(sides, ratio=refined))
-    return merge_null_runs(links)
+    refined = replace(sides, ratio=refine_ratio(probe, _raw_search(probe)))
+    if guide is not None:
+        lo, hi = project_band(guide, n, m, BAND_WIDTH, scale=1)
+        return merge_null_runs(banded_dp(refined, lo, hi))
+    return merge_null_runs(_raw_search(refined))
 
 
 def _flags(indices, size: int) -> np.ndarray:
@@ -217,14 +223,15 @@ def _raw_search(sides: Sides) -> list[tuple[int, int, int, int]]:
     return banded_dp(sides, lo, hi)
 
 
-def project_band(coarse_links, n: int, m: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+def project_band(coarse_links, n: int, m: int, width: int,
+                 scale: int = 2) -> tuple[np.ndarray, np.ndarray]:
     """Fine-level column range ``[lo[i], hi[i]]`` for every row boundary ``i``,
-    covering the coarse path scaled by two and ``width`` sentences either side."""
+    covering the coarse path scaled by ``scale`` and ``width`` sentences either side."""
     lo = np.full(n + 1, m, dtype=np.int64)
     hi = np.zeros(n + 1, dtype=np.int64)
     for i0, i1, j0, j1 in coarse_links:
-        r0, r1 = min(2 * i0, n), min(2 * i1, n)
-        c0, c1 = min(2 * j0, m), min(2 * j1, m)
+        r0, r1 = min(scale * i0, n), min(scale * i1, n)
+        c0, c1 = min(scale * j0, m), min(scale * j1, m)
         lo[r0 : r1 + 1] = np.minimum(lo[r0 : r1 + 1], c0)
         hi[r0 : r1 + 1] = np.maximum(hi[r0 : r1 + 1], c1)
     lo = np.clip(lo - width, 0, m)
