@@ -11,10 +11,12 @@ books) and the mean F1 over the books.
 
     python3 scripts/align_eval.py [--data DIR] [--methods nltk,gale-church,anchors,mt]
 
-``--held-out`` checks the one tuned global parameter, the lexical weight
-(``anchors.LEXICAL_WEIGHT``, ``mt.MT_LEXICAL_WEIGHT``), leave one book out:
-for each book, the weight from ``--grid`` with the best mean F1 on the other
-five books is chosen and the held-out book is scored with it.
+``--held-out`` checks the tuned global parameters leave one book out: for
+each book, the setting with the best mean F1 on the other five books is chosen
+and the held-out book is scored with it. The settings are the lexical weight
+(``anchors.LEXICAL_WEIGHT``, ``mt.MT_LEXICAL_WEIGHT``) from ``--grid``, then,
+for anchors, the learned lexicon's (:mod:`align.aligners.lexicon`): no second
+pass, or ``PER_WORD`` x ``MAX_SHARE`` x ``MIN_DICE`` from ``--lexicon-grid``.
 """
 
 from __future__ import annotations
@@ -109,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--held-out", action="store_true",
                         help="leave-one-book-out check of the lexical weight (anchors, mt)")
     parser.add_argument("--grid", default="3,6,10,15,20,30")
+    parser.add_argument("--lexicon-grid", default="1,2/0.1,0.3,1.0/0.2,0.3,0.5",
+                        help="PER_WORD values / MAX_SHARE values / MIN_DICE values")
     args = parser.parse_args(argv)
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
     unknown = set(methods) - set(METHODS)
@@ -120,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     translate = apertium_translate() if "mt" in methods else None
     if args.held_out:
         return held_out(books, [m for m in methods if m in ("anchors", "mt")], translate,
-                        [float(w) for w in args.grid.split(",")])
+                        [float(w) for w in args.grid.split(",")], args.lexicon_grid)
 
     totals = {m: [0, 0, 0] for m in methods}
     f1s: dict[str, list[float]] = {m: [] for m in methods}
@@ -145,9 +149,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def held_out(books: list[Path], methods: list[str], translate, grid: list[float]) -> int:
-    """Leave-one-book-out: tune the lexical weight on five books, score the sixth."""
-    from align.aligners import anchors, mt
+def held_out(books: list[Path], methods: list[str], translate, grid: list[float], lexicon_grid: str) -> int:
+    """Leave-one-book-out: tune each global setting on five books, score the sixth."""
+    import itertools
+
+    from align.aligners import anchors, lexicon, mt
 
     attribute = {"anchors": (anchors, "LEXICAL_WEIGHT"), "mt": (mt, "MT_LEXICAL_WEIGHT")}
     data = {folder.name: load_book(folder) for folder in books}
@@ -156,27 +162,46 @@ def held_out(books: list[Path], methods: list[str], translate, grid: list[float]
         translate = lambda batch: [next(c[s] for c in cache.values() if s in c) for s in batch]  # noqa: E731
     for method in methods:
         module, name = attribute[method]
-        default = getattr(module, name)
-        f1 = {}  # (weight, book) -> F1
-        try:
-            for weight in grid:
-                setattr(module, name, weight)
-                for book, (src, tgt, gold) in data.items():
-                    f1[weight, book] = prf(*score(align_links(method, src, tgt, translate), gold))[2]
-        finally:
-            setattr(module, name, default)
-        print(f"{method}: F1 per lexical weight (default {default:g})")
-        for weight in grid:
-            row = [f1[weight, book] for book in data]
-            print(f"  {weight:6g} " + " ".join(f"{v:.3f}" for v in row) + f"  mean {sum(row) / len(row):.3f}")
-        held = []
-        for book in data:
-            others = [b for b in data if b != book]
-            best = max(grid, key=lambda w: sum(f1[w, b] for b in others))
-            held.append(f1[best, book])
-            print(f"  held out {book:<24} weight {best:g} (best on the other five)  F1 {held[-1]:.3f}")
-        print(f"  {method} held-out mean F1 {sum(held) / len(held):.3f}, min {min(held):.3f}")
+        candidates = [(f"{weight:g}", {(module, name): weight}) for weight in grid]
+        leave_one_out(f"{method}: lexical weight (default {getattr(module, name):g})",
+                      method, candidates, data, translate)
+    if "anchors" in methods:
+        per_word, share, dice = ([float(v) for v in part.split(",")] for part in lexicon_grid.split("/"))
+        candidates = [("no lexicon pass", {(anchors, "LEXICON_PASS"): False})]
+        for p, s, d in itertools.product(per_word, share, dice):
+            candidates.append((f"per_word {p:g} max_share {s:g} min_dice {d:g}", {
+                (lexicon, "PER_WORD"): int(p), (lexicon, "MAX_SHARE"): s, (lexicon, "MIN_DICE"): d}))
+        default = (f"per_word {lexicon.PER_WORD} max_share {lexicon.MAX_SHARE:g} "
+                   f"min_dice {lexicon.MIN_DICE:g}")
+        leave_one_out(f"anchors: lexicon (default {default})", "anchors", candidates, data, translate)
     return 0
+
+
+def leave_one_out(title: str, method: str, candidates, data, translate) -> None:
+    """Score every candidate setting on every book, then choose per held-out book."""
+    f1 = {}  # (label, book) -> F1
+    for label, settings in candidates:
+        saved = {key: getattr(*key) for key in settings}
+        try:
+            for (module, name), value in settings.items():
+                setattr(module, name, value)
+            for book, (src, tgt, gold) in data.items():
+                f1[label, book] = prf(*score(align_links(method, src, tgt, translate), gold))[2]
+        finally:
+            for (module, name), value in saved.items():
+                setattr(module, name, value)
+    labels = [label for label, _ in candidates]
+    print(f"{title}: F1 per setting ({', '.join(data)})")
+    for label in labels:
+        row = [f1[label, book] for book in data]
+        print(f"  {label:<40} " + " ".join(f"{v:.3f}" for v in row) + f"  mean {sum(row) / len(row):.3f}")
+    held = []
+    for book in data:
+        others = [b for b in data if b != book]
+        best = max(labels, key=lambda label: sum(f1[label, b] for b in others))
+        held.append(f1[best, book])
+        print(f"  held out {book:<24} {best} (best on the other five)  F1 {held[-1]:.3f}")
+    print(f"  {method} held-out mean F1 {sum(held) / len(held):.3f}, min {min(held):.3f}", flush=True)
 
 
 if __name__ == "__main__":
