@@ -105,6 +105,15 @@ def test_an_installed_argos_package_is_preferred_without_notice(synthetic_argos_
     assert len(engine.translate_batch(["Le chat est noir.", "Il pleut."])) == 2
 
 
+
+def test_compute_type_reaches_ctranslate2_and_the_provenance(synthetic_argos_dir, monkeypatch):
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(synthetic_argos_dir))
+    int8 = get_engine(None, compute_type="int8").info()
+    plain = get_engine(None).info()
+    assert int8.settings["compute_type"].startswith("int8")
+    assert plain.settings["compute_type"] == "float32"
+    assert int8.cache_key() != plain.cache_key()  # the translation memory keeps them apart
+
 @needs_apertium
 def test_apertium_by_name_even_when_argos_is_installed(synthetic_argos_dir, monkeypatch):
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(synthetic_argos_dir))

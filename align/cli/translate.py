@@ -24,10 +24,13 @@ import click
 @click.option("--batch-size", type=click.IntRange(1), default=None, help="Max tokens per batch (argos).")
 @click.option("--threads", type=click.IntRange(0), default=None, help="CPU threads (argos; 0 = all cores).")
 @click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]), default=None, help="Device (argos).")
+@click.option("--compute-type", type=click.Choice(["default", "float32", "int8", "int8_float32", "float16", "auto"]),
+              default=None, help="CTranslate2 compute type (argos; default: the model's own). int8 is faster "
+                                 "one sentence at a time but may change some outputs; see scripts/bench_translate.md.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the translation memory.")
 @click.option("--force", is_flag=True, help="Retranslate articles whose output is already up to date.")
 def translate(articles, output_dir, glossary_path, glossary_mode, engine, model, beam_size,
-              batch_size, threads, device, no_cache, force) -> int:
+              batch_size, threads, device, compute_type, no_cache, force) -> int:
     """Translate French ARTICLES into aligned TEI files (ARTICLE.tei.xml).
 
     A rerun skips articles already translated with the same engine, model,
@@ -38,6 +41,7 @@ def translate(articles, output_dir, glossary_path, glossary_mode, engine, model,
 
     engine_options = {k: v for k, v in dict(
         model=model, beam_size=beam_size, max_batch_tokens=batch_size, threads=threads, device=device,
+        compute_type=compute_type,
     ).items() if v is not None}
     translator = _load_engine(engine, engine_options)
     glossary = _load_glossary(glossary_path)
