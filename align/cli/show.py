@@ -101,6 +101,11 @@ def validate(ctx: click.Context, tei_files: tuple[Path, ...], full_tei: Path | N
         bad_files += bool(problems)
         problem_count += len(problems)
     if problem_count:
-        click.echo(f"align: {problem_count} problems in {bad_files} of {len(tei_files)} files", err=True)
+        click.echo(f"align: {_count(problem_count, 'problem')} in {bad_files} of {_count(len(tei_files), 'file')}",
+                   err=True)
         ctx.exit(1)
-    click.echo(f"{len(tei_files)} file{'s' if len(tei_files) > 1 else ''} valid", err=True)
+    click.echo(f"{_count(len(tei_files), 'file')} valid", err=True)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
