@@ -351,7 +351,8 @@ def test_cli_writes_valid_tei_that_round_trips(tmp_path, run_align, tei_all_rng)
     (tmp_path / "fr.txt").write_text("\n".join(FRENCH) + "\n", encoding="utf-8")
     (tmp_path / "en.txt").write_text("\n".join(ENGLISH) + "\n", encoding="utf-8")
     out = tmp_path / "pair.tei.xml"
-    result = run_align("align", tmp_path / "fr.txt", tmp_path / "en.txt", "-o", out, "--presplit")
+    result = run_align("align", tmp_path / "fr.txt", tmp_path / "en.txt", "-o", out, "--presplit",
+                       "--method", "anchors")
     assert result.exit_code == 0, result.stderr
     assert tei.validate(out, full_schema=tei_all_rng) == []
     doc = tei.read_tei(out)
@@ -397,5 +398,41 @@ def test_cli_mt_method_with_apertium(tmp_path, run_align):
     doc = tei.read_tei(out)
     assert doc.provenance.engine == "align-mt"
     assert doc.provenance.settings["mt_engine"] == "apertium"
+    assert [(list(l.source), list(l.target)) for l in doc.links] == [
+        ([f"fr.s{i + 1}" for i in s], [f"en.s{j + 1}" for j in t]) for s, t in EXPECTED]
+
+
+def _write_pair(tmp_path):
+    (tmp_path / "fr.txt").write_text("\n".join(FRENCH) + "\n", encoding="utf-8")
+    (tmp_path / "en.txt").write_text("\n".join(ENGLISH) + "\n", encoding="utf-8")
+    return tmp_path / "fr.txt", tmp_path / "en.txt"
+
+
+@pytest.mark.skipif(not __import__("shutil").which("apertium"), reason="apertium is not installed")
+def test_cli_auto_method_aligns_with_an_installed_engine(tmp_path, run_align):
+    from align import tei
+
+    french, english = _write_pair(tmp_path)
+    env = {"ARGOS_PACKAGES_DIR": str(tmp_path / "no-argos-packages")}  # Apertium is the engine found
+    result = run_align("align", french, english, "-o", tmp_path / "pair.tei.xml", "--presplit", env=env)
+    assert result.exit_code == 0, result.stderr
+    doc = tei.read_tei(tmp_path / "pair.tei.xml")
+    assert doc.provenance.engine == "align-mt" and doc.provenance.settings["mt_engine"] == "apertium"
+
+
+def test_cli_auto_method_without_any_engine_aligns_on_anchors(tmp_path, run_align):
+    import os
+
+    from align import tei
+
+    french, english = _write_pair(tmp_path)
+    no_apertium = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep)
+                                  if not (Path(p) / "apertium").exists())
+    env = {"ARGOS_PACKAGES_DIR": str(tmp_path / "no-argos-packages"), "PATH": no_apertium}
+    result = run_align("align", french, english, "-o", tmp_path / "pair.tei.xml", "--presplit", env=env)
+    assert result.exit_code == 0, result.stderr
+    assert "aligning without one" in result.stderr
+    doc = tei.read_tei(tmp_path / "pair.tei.xml")
+    assert doc.provenance.engine == "align-anchors"
     assert [(list(l.source), list(l.target)) for l in doc.links] == [
         ([f"fr.s{i + 1}" for i in s], [f"en.s{j + 1}" for j in t]) for s, t in EXPECTED]

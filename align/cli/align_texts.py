@@ -14,12 +14,13 @@ import click
               help="The aligned TEI file to write.")
 @click.option("--presplit", is_flag=True,
               help="Both files have one sentence per line (blank lines separate paragraphs).")
-@click.option("--method", type=click.Choice(["anchors", "gale-church", "mt"]), default="anchors",
+@click.option("--method", type=click.Choice(["auto", "anchors", "gale-church", "mt"]), default="auto",
               show_default=True,
-              help="anchors: lengths + names, numbers, cognates; gale-church: lengths only; "
-                   "mt: anchors + a machine translation of the French (Bleualign's idea).")
+              help="anchors: lengths + names, numbers, cognates and a word lexicon learned from the texts; "
+                   "gale-church: lengths only; mt: anchors + a machine translation of the French "
+                   "(Bleualign's idea); auto: mt when a translation engine is installed, else anchors.")
 @click.option("--engine", type=click.Choice(["argos", "apertium"]), default=None,
-              help="Translation engine for --method mt (default: argos if installed, else apertium).")
+              help="Translation engine for --method mt/auto (default: argos if installed, else apertium).")
 @click.option("--glossary", "glossary_path", type=click.Path(path_type=Path),
               help="Glossary (TSV or TBX) whose entries serve as anchors.")
 def align_texts(french: Path, english: Path, output: Path, presplit: bool, method: str,
@@ -35,7 +36,12 @@ def align_texts(french: Path, english: Path, output: Path, presplit: bool, metho
 
     fr_doc = _document(read_text(french), "fr", presplit)
     en_doc = _document(read_text(english), "en", presplit)
-    translator = _engine(engine) if method == "mt" else None
+    translator = None
+    if method == "mt":
+        translator = _engine(engine)
+    elif method == "auto":
+        translator = _engine_if_any(engine)
+        method = "mt" if translator is not None else "anchors"
     glossary = _glossary(glossary_path)
     aligned = align_documents(
         fr_doc, en_doc, method=method,
@@ -75,6 +81,21 @@ def _engine(name: str | None):
     from align.engines.base import get_engine
 
     return get_engine(name)
+
+
+def _engine_if_any(name: str | None):
+    """The engine ``--method auto`` aligns with, or None (with a notice) when
+    none is installed: the anchors aligner needs no model. An engine named
+    with --engine must work."""
+    from align.errors import ModelError
+
+    if name is not None:
+        return _engine(name)
+    try:
+        return _engine(None)
+    except ModelError:
+        click.echo("align: no translation engine installed; aligning without one (--method anchors)", err=True)
+        return None
 
 
 def _glossary(path: Path | None):
