@@ -131,7 +131,7 @@ def restore(protected: Protected, translation: str) -> Restored:
     problems: list[str] = []
     repairs: list[str] = []
     spans: list[_Span] = []
-    for index, match in enumerate(protected.matches):
+    for index in range(len(protected.matches)):
         span = _locate(protected, index, translation, spans, repairs)
         if span is None:
             problems.append(_lost_message(protected, index))

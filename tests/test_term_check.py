@@ -10,7 +10,7 @@ import pytest
 
 from align.glossary import load_glossary
 from align.resources import data_file
-from align.term_check import CLUSTER_THRESHOLD, check_files, discover, name_forms, read_units, similarity
+from align.term_check import CLUSTER_THRESHOLD, check_files, name_forms, read_units, similarity
 
 HEADER = "id\tcanonical\tvariants\ttype\tnote\n"
 

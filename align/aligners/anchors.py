@@ -120,7 +120,7 @@ def vectorise(src_bags: list[Features], tgt_bags: list[Features]) -> tuple[np.nd
 def _fill(bags: list[Features], index: dict[str, int], weight: dict[str, float], width: int) -> np.ndarray:
     vectors = np.zeros((len(bags), width), dtype=np.float16)  # weights < 100: 3 digits suffice
     for row, bag in enumerate(bags):
-        for feature, count in bag.items():
+        for feature in bag:
             column = index.get(feature)
             if column is not None:
                 vectors[row, column] = max(vectors[row, column], weight[feature])

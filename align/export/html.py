@@ -99,7 +99,6 @@ def export(doc: AlignedDocument, out_path: str | os.PathLike[str]) -> list[Path]
 
 def index_page(pages: Iterable[tuple[Path, AlignedDocument]], directory: Path) -> bytes:
     """An index of exported pages: title (linked), link and sentence counts, method."""
-    from lxml import etree
     from lxml.builder import ElementMaker
 
     h = ElementMaker(namespace=XHTML_NS, nsmap={None: XHTML_NS})
