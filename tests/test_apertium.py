@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from align.engines import apertium
-from align.engines.apertium import ApertiumEngine, passthrough
+from align.engines.apertium import ApertiumEngine, english_honorifics, passthrough
 from align.engines.base import EngineError
 
 needs_apertium = pytest.mark.skipif(
@@ -102,7 +102,7 @@ def test_the_blank_of_a_dropped_word_does_not_leave_a_double_space(engine):
 def test_no_capitalised_verb_after_an_unknown_first_word(engine):
     raw, placeholder = engine.translate_batch(["Choïgou a déclaré mardi.", "M. ZXQ1 a déclaré mardi."])
     assert raw.startswith("Choïgou has declared")
-    assert placeholder.startswith("M. ZXQ1 has declared")
+    assert placeholder.startswith("Mr ZXQ1 has declared")
 
 
 @needs_apertium
@@ -177,3 +177,19 @@ def test_cli_without_apertium_says_what_to_install(run_align, tmp_path: Path):
     assert result.exit_code != 0
     assert "apertium is not installed: run `apt-get install apertium" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+
+def test_french_honorifics_before_a_name_take_their_english_form():
+    assert english_honorifics("M. Poutine et Mme Merkel") == "Mr Poutine et Ms Merkel"
+    assert english_honorifics("MM. Poutine et Kim, Mlle Taylor") == "Messrs Poutine et Kim, Miss Taylor"
+    assert english_honorifics("selon M. ZXQ1.") == "selon Mr ZXQ1."  # a glossary placeholder is a name
+    for untouched in ("M. le ministre", "Jean-M. Le Pen", "3 m. de haut", "HM. Kim", passthrough("M. Kim")):
+        assert english_honorifics(untouched) == untouched
+
+
+@needs_apertium
+def test_apertium_output_says_mr_not_m():
+    english = ApertiumEngine().translate_batch(["M. Poutine a déclaré que la guerre continue.", "Mme Merkel est venue."])
+    assert english[0].startswith("Mr Putin has declared")  # not "M. Putin Has declared"
+    assert english[1].startswith("Ms Merkel")  # not Spanish "Sra Merkel"

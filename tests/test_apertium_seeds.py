@@ -82,3 +82,4 @@ def test_with_the_glossary_every_name_is_canonical(glossary_tei, tei_all_rng):
         assert mangled not in english
     for canonical in ("Kim Jong Un", "Vladimir Putin", "Sergei Shoigu", "Luhansk"):
         assert canonical in english
+    assert "Mr Putin" in english and "M. Putin" not in english  # "M. Poutine" in English news style

@@ -49,9 +49,17 @@ apertium-fr-es 0.9.4, apertium-eng-spa 0.8.1
   inline elements such as ``<b>`` are translated and may be split
   ("<b>Kim Jong</b>-<b>a</b>"). This engine does not use -f html.
 
+French honorifics before a name are put into English before Apertium sees
+them (``english_honorifics``): Apertium leaves "M. Poutine" as "M. Putin" (and
+capitalises the next verb, taking "M." for a sentence end), "Mme" comes out
+as Spanish "Sra", "Mlle" unchanged. English news style: M. -> Mr, MM. ->
+Messrs, Mme -> Ms (French Madame does not say whether a woman is married),
+Mlle -> Miss. Only before a capitalised word ("M. le ministre" is left alone)
+and never inside an initial ("J.-M. Le Pen").
+
 Known quirks (Apertium's, left as they are): a "/" glued to the French clitic
-"y" ("a /y b") can leak a tag into the English ("/<prn>"); "M." and a tab can
-make the next word capitalised. U+E000-U+E003 are reserved by this engine
+"y" ("a /y b") can leak a tag into the English ("/<prn>"); a tab can make the
+next word capitalised. U+E000-U+E003 are reserved by this engine
 (passthrough delimiters and internal slots) and removed from plain input.
 """
 
@@ -84,6 +92,9 @@ _SLOT = re.compile(f"{_SLOT_START}(\\d+){_SLOT_END}")
 _DOUBLE_SPACE = re.compile(r"(?<=\S) {2,}(?=\S)")
 _CAPITAL_AUXILIARY = re.compile(r"(?<=\w )(Has|Have|Had|Is|Are|Was|Were)(?= [a-z])")
 _PASSTHROUGH = re.compile(f"{PASSTHROUGH_START}(.*?){PASSTHROUGH_END}", re.DOTALL)
+#: French honorific before a capitalised word -> the English title news style uses
+HONORIFICS = {"M.": "Mr", "MM.": "Messrs", "Mme": "Ms", "Mme.": "Ms", "Mlle": "Miss", "Mlle.": "Miss"}
+_HONORIFIC = re.compile(r"(?<![\w.\-])(MM\.|M\.|Mme\.?|Mlle\.?)(?=\s+[A-ZÀ-ÖØ-Þ])")
 
 
 class _Misaligned(Exception):
@@ -93,6 +104,14 @@ class _Misaligned(Exception):
 def passthrough(text: str) -> str:
     """Mark ``text`` so that ApertiumEngine returns it verbatim (see module doc)."""
     return f"{PASSTHROUGH_START}{text}{PASSTHROUGH_END}"
+
+
+def english_honorifics(text: str) -> str:
+    """French honorifics before a name in their English form ("M. Poutine" -> "Mr Poutine"),
+    outside passthrough text."""
+    pieces = re.split(f"({PASSTHROUGH_START}.*?{PASSTHROUGH_END})", text, flags=re.DOTALL)
+    return "".join(piece if piece.startswith(PASSTHROUGH_START)
+                   else _HONORIFIC.sub(lambda m: HONORIFICS[m.group(1)], piece) for piece in pieces)
 
 
 def apertium_available() -> bool:
@@ -119,7 +138,8 @@ class ApertiumEngine:
         todo = [i for i, text in enumerate(results) if text.strip()]
         for start in range(0, len(todo), self.max_batch_sentences):
             indices = todo[start : start + self.max_batch_sentences]
-            for i, english in zip(indices, self._translate_checked([results[i] for i in indices])):
+            batch = [english_honorifics(results[i]) for i in indices]
+            for i, english in zip(indices, self._translate_checked(batch)):
                 results[i] = english
         return results
 
@@ -130,7 +150,8 @@ class ApertiumEngine:
             version=versions.get("apertium", "unknown"),
             model="|".join(PAIRS),
             model_version=", ".join(f"{p} {versions.get(p, 'unknown')}" for p in PACKAGES[1:]),
-            settings={"format": "none", "null_flush": "yes", "mark_unknown": "no"},
+            settings={"format": "none", "null_flush": "yes", "mark_unknown": "no",
+                      "honorifics": "Mr/Messrs/Ms/Miss"},
         )
 
     def _translate_checked(self, texts: list[str]) -> list[str]:
