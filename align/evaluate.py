@@ -98,18 +98,6 @@ def read_tei_pairs(path: Path, limit: int | None = None) -> tuple[list[str], lis
     return sources, references
 
 
-def is_tei_file(path: Path) -> bool:
-    """True for an XML file (align's TEI), judged by its name or its first bytes."""
-    if path.name.endswith(".xml"):
-        return True
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(256).lstrip(b"\xef\xbb\xbf \t\r\n")
-    except OSError:
-        return False
-    return head.startswith(b"<?xml") or head.startswith(b"<TEI")
-
-
 def _lines(text: str) -> list[str]:
     lines = text.split("\n")
     while lines and not lines[-1].strip():

@@ -88,6 +88,20 @@ _XSD_DATE = re.compile(
 # --------------------------------------------------------------------------- parsing
 
 
+def is_tei_file(path: str | os.PathLike[str]) -> bool:
+    """True for a file to read as TEI rather than as text: named ``*.xml`` or
+    ``*.tei``, or starting with an XML declaration or a ``<TEI>`` element."""
+    path = Path(path)
+    if path.suffix.lower() in (".xml", ".tei"):
+        return True
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(256).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return False
+    return head.startswith(b"<?xml") or head.startswith(b"<TEI")
+
+
 def safe_parser() -> "etree.XMLParser":
     """An XML parser that never expands entities, loads DTDs or touches the network."""
     from lxml import etree

@@ -106,9 +106,11 @@ class Report:
 
 # ---------------------------------------------------------------- reading
 def read_units(path: str | Path, lang: str = "auto") -> list[Unit]:
-    """Units of a .txt file (one per non-empty line) or of a TEI file (one per sentence)."""
+    """Units of a text file (one per non-empty line) or of a TEI file (one per sentence)."""
+    from align.tei import is_tei_file
+
     path = Path(path)
-    if path.suffix.lower() in (".xml", ".tei"):
+    if is_tei_file(path):
         return _tei_units(path)
     from align.io import read_text
 

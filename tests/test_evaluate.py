@@ -134,7 +134,8 @@ def _aligned_pair_tei(tmp_path: Path) -> Path:
 
 
 def test_an_aligned_tei_is_a_test_set_one_segment_per_link(tmp_path: Path):
-    from align.evaluate import is_tei_file, read_tei_pairs
+    from align.evaluate import read_tei_pairs
+    from align.tei import is_tei_file
 
     path = _aligned_pair_tei(tmp_path)
     assert is_tei_file(path)

@@ -390,3 +390,12 @@ def test_readme_example_is_valid_align_tei(tmp_path, tei_all_rng):
     doc = tei.read_tei(path)
     assert [link.kind for link in doc.links] == ["1-1", "2-1", "1-1"]
     assert doc.target.sentence("en.s2").notes == ["glossary term 'kim' could not be enforced"]
+
+
+def test_a_tei_file_is_known_by_its_name_or_its_first_bytes(tmp_path):
+    named, sniffed, text = tmp_path / "a.tei", tmp_path / "b.txt", tmp_path / "c.txt"
+    named.write_text("anything", encoding="utf-8")
+    sniffed.write_bytes(b"\xef\xbb\xbf\n<?xml version='1.0'?><TEI/>")
+    text.write_text("Le chat <b>dort</b>.\n", encoding="utf-8")
+    assert tei.is_tei_file(named) and tei.is_tei_file(sniffed)
+    assert not tei.is_tei_file(text) and not tei.is_tei_file(tmp_path / "missing.txt")

@@ -31,7 +31,8 @@ def evaluate(source, reference, engine, model, glossary_path, limit, hypotheses_
     from align.engines.base import get_engine
     from align.evaluate import evaluate as run_evaluation
     from align.errors import InputError
-    from align.evaluate import is_tei_file, read_parallel, read_tei_pairs
+    from align.evaluate import read_parallel, read_tei_pairs
+    from align.tei import is_tei_file
 
     if is_tei_file(source):
         if reference is not None:
