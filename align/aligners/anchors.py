@@ -53,8 +53,17 @@ MAX_DIMENSIONS = 1024
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|\w+|[?!]|[\"«»“”„]", re.UNICODE)
 _QUOTES = set("\"«»“”„")
+_WORD = re.compile(r"\w+", re.UNICODE)
 
 Features = Counter  # feature name -> count, one per sentence
+
+
+def plain_words(sentence: str) -> list[str]:
+    """The words (``\\w+`` runs) of a sentence, lower-cased, accents removed
+    (unidecode), in order: the words the mt features and the lexicon compare."""
+    from unidecode import unidecode
+
+    return [unidecode(token).lower() for token in _WORD.findall(sentence)]
 
 
 def sentence_features(sentence: str) -> Features:

@@ -35,7 +35,6 @@ plus the counts of the distinct pairs).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 import numpy as np
@@ -57,20 +56,14 @@ MAX_PAIRS = 5000
 #: links counted per numpy chunk (bounds the memory of the pair codes)
 _CHUNK = 2000
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def words(sentence: str) -> set[str]:
     """The distinct words of a sentence, lower-cased and without accents
     (letters only, at least ``MIN_LENGTH`` of them)."""
-    from unidecode import unidecode
+    from align.aligners.anchors import plain_words
 
-    found = set()
-    for token in _WORD.findall(sentence):
-        plain = unidecode(token).lower()
-        if plain.isalpha() and len(plain) >= MIN_LENGTH:
-            found.add(plain)
-    return found
+    return {word for word in plain_words(sentence) if word.isalpha() and len(word) >= MIN_LENGTH}
 
 
 def learn(src: list[str], tgt: list[str], links: list[tuple[int, int, int, int]]) -> list[tuple[str, str]]:

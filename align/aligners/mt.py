@@ -20,11 +20,9 @@ lengths still carry the alignment.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Callable, Sequence
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 #: nats of reward for a link whose vectors have cosine 1 (see anchors.LEXICAL_WEIGHT);
 #: the weight every leave-one-book-out fold chose (scripts/align_eval.py --held-out)
 MT_LEXICAL_WEIGHT = 15.0
@@ -34,9 +32,9 @@ MT_LEXICON_PASS = False
 
 def mt_features(sentence: str) -> Counter:
     """``mt:`` word and word-bigram features of an English sentence (or a translation)."""
-    from unidecode import unidecode
+    from align.aligners.anchors import plain_words
 
-    words = [w for w in (unidecode(t).lower() for t in _WORD.findall(sentence)) if w.isalnum()]
+    words = [w for w in plain_words(sentence) if w.isalnum()]
     features = Counter("mt:" + w for w in words)
     features.update("mt:" + a + "_" + b for a, b in zip(words, words[1:]))
     return features
