@@ -55,15 +55,9 @@ class EvalResult:
 
 def read_parallel(source: Path, reference: Path, limit: int | None = None) -> tuple[list[str], list[str]]:
     """Read two line-aligned files; the first ``limit`` lines. InputError if they do not pair up."""
-    from align.io import read_text
+    from align.io import read_line_aligned
 
-    sources = _lines(read_text(source))
-    references = _lines(read_text(reference))
-    if len(sources) != len(references):
-        raise InputError(
-            f"{source} has {len(sources)} lines but {reference} has {len(references)}: "
-            "the files must be line-aligned (one sentence per line)"
-        )
+    sources, references = read_line_aligned(source, reference)
     if limit is not None:
         sources, references = sources[:limit], references[:limit]
     return sources, references
@@ -96,13 +90,6 @@ def read_tei_pairs(path: Path, limit: int | None = None) -> tuple[list[str], lis
     if limit is not None:
         sources, references = sources[:limit], references[:limit]
     return sources, references
-
-
-def _lines(text: str) -> list[str]:
-    lines = text.split("\n")
-    while lines and not lines[-1].strip():
-        lines.pop()
-    return lines
 
 
 def score(hypotheses: Sequence[str], references: Sequence[str]) -> tuple[float, float, str, str]:

@@ -35,6 +35,40 @@ def read_text(path: str | os.PathLike[str]) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def read_line_aligned(source: str | os.PathLike[str],
+                      target: str | os.PathLike[str]) -> tuple[list[str], list[str]]:
+    """The lines of two line-aligned files, or InputError with one clear line
+    if they do not pair up.
+
+    A blank line is a line like any other (in one file only, it pairs a
+    sentence with nothing), but blank lines at the very end that only one file
+    has -- a stray extra newline -- are not counted; nor are blank pairs at the end.
+    """
+    source_lines = read_text(source).split("\n")
+    target_lines = read_text(target).split("\n")
+    for lines in (source_lines, target_lines):
+        if lines[-1] == "":
+            lines.pop()  # the final newline ends the last line
+    if len(source_lines) != len(target_lines):
+        source_lines, target_lines = _without_blank_end(source_lines), _without_blank_end(target_lines)
+    if len(source_lines) != len(target_lines):
+        raise InputError(
+            f"{source} has {len(source_lines)} lines but {target} has {len(target_lines)}: "
+            "the files must be line-aligned (one sentence per line)"
+        )
+    while source_lines and not source_lines[-1].strip() and not target_lines[-1].strip():
+        source_lines.pop()
+        target_lines.pop()
+    return source_lines, target_lines
+
+
+def _without_blank_end(lines: list[str]) -> list[str]:
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    return lines[:end]
+
+
 def read_bytes(path: str | os.PathLike[str], what: str) -> bytes:
     """The bytes of a user file, or InputError with one clear line: a
     directory, a missing or unreadable file, an empty (or blank) one.

@@ -58,6 +58,19 @@ def test_files_that_do_not_pair_up_are_refused(tmp_path: Path):
         read_parallel(tmp_path / "a.fr", tmp_path / "a.en")
 
 
+def test_a_stray_blank_line_at_the_end_of_one_file_does_not_break_the_pairing(tmp_path: Path):
+    (tmp_path / "a.fr").write_text("Un.\nDeux.\n\n\n", encoding="utf-8")
+    (tmp_path / "a.en").write_text("One.\nTwo.", encoding="utf-8")
+    assert read_parallel(tmp_path / "a.fr", tmp_path / "a.en") == (["Un.", "Deux."], ["One.", "Two."])
+
+
+def test_a_blank_line_in_one_file_only_still_counts_as_a_line(tmp_path: Path):
+    (tmp_path / "a.fr").write_text("Un.\nDeux.\nTrois.\n", encoding="utf-8")
+    (tmp_path / "a.en").write_text("One.\n\nThree.\n", encoding="utf-8")
+    assert read_parallel(tmp_path / "a.fr", tmp_path / "a.en") == (["Un.", "Deux.", "Trois."],
+                                                                   ["One.", "", "Three."])
+
+
 def test_limit_takes_the_first_lines(newstest):
     sources, references = read_parallel(*newstest, limit=5)
     assert len(sources) == len(references) == 5

@@ -426,6 +426,13 @@ def test_txt_import_blank_lines_split_paragraphs_and_one_sided_lines_are_1_0(tmp
     assert [link.kind for link in imported.links] == ["1-1", "1-1", "1-1", "1-0"]
 
 
+def test_txt_import_ignores_a_stray_newline_at_the_end_of_one_file(tmp_path):
+    (tmp_path / "x.fr").write_text("Un.\nDeux.\n\n", encoding="utf-8")
+    (tmp_path / "x.en").write_text("One.\nTwo.\n", encoding="utf-8")
+    imported = read_txt(tmp_path / "x.fr", tmp_path / "x.en")
+    assert [link.kind for link in imported.links] == ["1-1", "1-1"]
+
+
 def test_txt_import_refuses_files_of_different_lengths(tmp_path):
     (tmp_path / "x.fr").write_text("Un.\nDeux.\n", encoding="utf-8")
     (tmp_path / "x.en").write_text("One.\n", encoding="utf-8")

@@ -186,16 +186,10 @@ def txt_paths(paths: list[str | os.PathLike[str]], source_lang: str = "fr", targ
 def read_txt(source_path: str | os.PathLike[str], target_path: str | os.PathLike[str],
              source_lang: str = "fr", target_lang: str = "en") -> AlignedDocument:
     """Two line-aligned files as an AlignedDocument (see module doc)."""
-    from align.io import read_text
+    from align.io import read_line_aligned
 
     source_path, target_path = Path(source_path), Path(target_path)
-    source_lines = _lines(read_text(source_path))
-    target_lines = _lines(read_text(target_path))
-    if len(source_lines) != len(target_lines):
-        raise InputError(
-            f"{source_path} has {len(source_lines)} lines but {target_path} has {len(target_lines)}: "
-            "line-aligned files must have the same number of lines"
-        )
+    source_lines, target_lines = read_line_aligned(source_path, target_path)
     builder = _Builder(source_lang, target_lang)
     paragraph = 0
     for source, target in zip(source_lines, target_lines):
@@ -208,11 +202,6 @@ def read_txt(source_path: str | os.PathLike[str], target_path: str | os.PathLike
                              target_file=str(target_path),
                              target_sha256=hashlib.sha256(target_path.read_bytes()).hexdigest())
     return builder.build(provenance)
-
-
-def _lines(text: str) -> list[str]:
-    lines = text.split("\n")
-    return lines[:-1] if lines and lines[-1] == "" else lines
 
 
 # --------------------------------------------------------------------------- dispatch
