@@ -158,8 +158,10 @@ def held_out(books: list[Path], methods: list[str], translate, grid: list[float]
     attribute = {"anchors": (anchors, "LEXICAL_WEIGHT"), "mt": (mt, "MT_LEXICAL_WEIGHT")}
     data = {folder.name: load_book(folder) for folder in books}
     if translate is not None:  # translate each book once
-        cache = {name: dict(zip(src, translate(src))) for name, (src, _, _) in data.items()}
-        translate = lambda batch: [next(c[s] for c in cache.values() if s in c) for s in batch]  # noqa: E731
+        cache = {}
+        for src, _, _ in data.values():
+            cache.update(zip(src, translate(src)))
+        translate = lambda batch: [cache[s] for s in batch]  # noqa: E731
     for method in methods:
         module, name = attribute[method]
         candidates = [(f"{weight:g}", {(module, name): weight}) for weight in grid]
