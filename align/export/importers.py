@@ -32,7 +32,7 @@ from align.document import (
     number,
 )
 from align.errors import InputError
-from align.io import read_bytes
+from align.io import read_bytes, read_line_aligned
 
 FORMATS = ("tmx", "txt")
 
@@ -186,8 +186,6 @@ def txt_paths(paths: list[str | os.PathLike[str]], source_lang: str = "fr", targ
 def read_txt(source_path: str | os.PathLike[str], target_path: str | os.PathLike[str],
              source_lang: str = "fr", target_lang: str = "en") -> AlignedDocument:
     """Two line-aligned files as an AlignedDocument (see module doc)."""
-    from align.io import read_line_aligned
-
     source_path, target_path = Path(source_path), Path(target_path)
     source_lines, target_lines = read_line_aligned(source_path, target_path)
     builder = _Builder(source_lang, target_lang)
