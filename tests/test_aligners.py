@@ -348,11 +348,9 @@ def test_align_documents_links_sentence_ids():
 def test_cli_writes_valid_tei_that_round_trips(tmp_path, run_align, tei_all_rng):
     from align import tei
 
-    (tmp_path / "fr.txt").write_text("\n".join(FRENCH) + "\n", encoding="utf-8")
-    (tmp_path / "en.txt").write_text("\n".join(ENGLISH) + "\n", encoding="utf-8")
+    french, english = _write_pair(tmp_path)
     out = tmp_path / "pair.tei.xml"
-    result = run_align("align", tmp_path / "fr.txt", tmp_path / "en.txt", "-o", out, "--presplit",
-                       "--method", "anchors")
+    result = run_align("align", french, english, "-o", out, "--presplit", "--method", "anchors")
     assert result.exit_code == 0, result.stderr
     assert tei.validate(out, full_schema=tei_all_rng) == []
     doc = tei.read_tei(out)
@@ -389,11 +387,9 @@ def test_cli_reports_bad_input_in_one_line(tmp_path, run_align):
 def test_cli_mt_method_with_apertium(tmp_path, run_align):
     from align import tei
 
-    (tmp_path / "fr.txt").write_text("\n".join(FRENCH) + "\n", encoding="utf-8")
-    (tmp_path / "en.txt").write_text("\n".join(ENGLISH) + "\n", encoding="utf-8")
+    french, english = _write_pair(tmp_path)
     out = tmp_path / "pair.tei.xml"
-    result = run_align("align", tmp_path / "fr.txt", tmp_path / "en.txt", "-o", out, "--presplit",
-                       "--method", "mt", "--engine", "apertium")
+    result = run_align("align", french, english, "-o", out, "--presplit", "--method", "mt", "--engine", "apertium")
     assert result.exit_code == 0, result.stderr
     doc = tei.read_tei(out)
     assert doc.provenance.engine == "align-mt"
