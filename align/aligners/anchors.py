@@ -32,6 +32,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Callable, Iterable
 
 import numpy as np
@@ -61,15 +62,22 @@ Features = Counter  # feature name -> count, one per sentence
 def plain_words(sentence: str) -> list[str]:
     """The words (``\\w+`` runs) of a sentence, lower-cased, accents removed
     (unidecode), in order: the words the mt features and the lexicon compare."""
-    from unidecode import unidecode
+    return [plain_word(token) for token in _WORD.findall(sentence)]
 
-    return [unidecode(token).lower() for token in _WORD.findall(sentence)]
+
+@lru_cache(maxsize=1 << 16)
+def plain_word(token: str) -> str:
+    """``token`` lower-cased, accents removed (unidecode, which only ASCII
+    tokens skip). Cached: a text repeats its words, and unidecode is slow."""
+    if not token.isascii():
+        from unidecode import unidecode
+
+        token = unidecode(token)
+    return token.lower()
 
 
 def sentence_features(sentence: str) -> Features:
     """Anchor features of one sentence (see the module docstring)."""
-    from unidecode import unidecode
-
     features: Features = Counter()
     first_word = True
     for token in _TOKEN.findall(sentence):
@@ -80,7 +88,7 @@ def sentence_features(sentence: str) -> Features:
         elif token in _QUOTES:
             features["punct:quote"] += 1
         else:
-            plain = unidecode(token).lower()
+            plain = plain_word(token)
             if not plain.isalpha():
                 continue
             if token[0].isupper() and not first_word and len(plain) > 1:
