@@ -111,19 +111,38 @@ def test_cosine_of_blocks_matches_a_direct_computation():
     src_vec = (rng.random((7, 12)) * (rng.random((7, 12)) < 0.4)).astype(np.float16)
     tgt_vec = (rng.random((8, 12)) * (rng.random((8, 12)) < 0.4)).astype(np.float16)
     sides = search.Sides(np.full(7, 50.0), np.full(8, 50.0), 1.0, src_vec, tgt_vec, 1.0)
-    costs = search._RowCosts(sides)
     types = [(1, 1), (2, 1), (1, 3), (3, 2)]
-    a_of, b_of = np.array([a for a, _ in types]), np.array([b for _, b in types])
-    cols = np.arange(2, 9)
-    got = costs._cosine(5, cols, a_of, b_of)
-    for t, (a, b) in enumerate(types):
-        x = src_vec[5 - a:5].astype(np.float64).sum(axis=0)
-        for c, j in enumerate(cols):
-            if j - b < 0:
+    costs = search._RowCosts(sides, np.zeros(8, dtype=int), np.full(8, 8), types)
+    rows, cols = np.arange(3, 8), np.arange(2, 9)
+    got = costs.cosines(rows, cols)
+    for r, i in enumerate(rows):
+        for t, (a, b) in enumerate(types):
+            if i - a < 0:
                 continue
-            y = tgt_vec[j - b:j].astype(np.float64).sum(axis=0)
-            norm = np.linalg.norm(x) * np.linalg.norm(y)
-            assert got[t, c] == pytest.approx(x @ y / norm if norm else 0.0, abs=1e-4)
+            x = src_vec[i - a:i].astype(np.float64).sum(axis=0)
+            for c, j in enumerate(cols):
+                if j - b < 0:
+                    continue
+                y = tgt_vec[j - b:j].astype(np.float64).sum(axis=0)
+                norm = np.linalg.norm(x) * np.linalg.norm(y)
+                assert got[r, t, c] == pytest.approx(x @ y / norm if norm else 0.0, abs=1e-4)
+
+
+def test_link_costs_are_the_same_whatever_the_chunk_size(monkeypatch):
+    """Costs are computed for chunks of DP rows; the chunking must not show."""
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    src_vec = (rng.random((30, 16)) * (rng.random((30, 16)) < 0.3)).astype(np.float16)
+    tgt_vec = (rng.random((33, 16)) * (rng.random((33, 16)) < 0.3)).astype(np.float16)
+    sides = search.Sides(rng.integers(20, 200, 30).astype(float), rng.integers(20, 200, 33).astype(float),
+                         1.1, src_vec, tgt_vec, 10.0)
+    lo, hi = np.zeros(31, dtype=int), np.full(31, 33)
+    expected = search.banded_dp(sides, lo, hi)
+    for rows, cells in ((1, 16_384), (7, 16_384), (64, 40)):
+        monkeypatch.setattr(search, "CHUNK_ROWS", rows)
+        monkeypatch.setattr(search, "MAX_CHUNK_CELLS", cells)
+        assert search.banded_dp(sides, lo, hi) == expected
 
 
 def test_length_ratio_is_refined_on_1_1_links():

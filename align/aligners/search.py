@@ -70,6 +70,10 @@ BAND_WIDTH = 10
 #: cost of a paragraph boundary inside a link (the link joins the end of one
 #: paragraph to the start of the next): paragraphs are translated as units
 PARAGRAPH_CROSSING = 4.0
+#: DP rows whose link costs are computed together (see ``_RowCosts``)
+CHUNK_ROWS = 64
+#: at most this many band cells per chunk of rows (a wide band takes fewer rows)
+MAX_CHUNK_CELLS = 16_384
 #: tables up to this many cells are filled in full instead of banded
 MAX_FULL_CELLS = 40_000
 
@@ -252,10 +256,15 @@ def banded_dp(sides: Sides, lo: np.ndarray, hi: np.ndarray) -> list[tuple[int, i
     types of a row are scored as one (types x band) matrix.
     """
     n, m = sides.shape
-    costs = _RowCosts(sides)
-    skip = sides.skip_cost()
     joined = [t for t in _TYPES if t[1] > 0]  # every type but 1-0, in _TYPES order
+    costs = _RowCosts(sides, lo, hi, joined)
+    skip = sides.skip_cost()
     prior_cost = np.array([-math.log(LINK_PRIORS[t]) for t in joined])[:, None]
+    span_of = np.array([a for a, _ in _TYPES])  # source sentences of each type, deletions too
+    shift_of = np.array([b for _, b in _TYPES])[:, None]  # target sentences (0 for deletions)
+    extend = min(skip, SKIP_EXTEND)
+    deletion_cost = np.array([skip + (a - 1) * extend for a, _ in _DELETIONS])
+    n_joined = len(joined)
     slots = _MAX_SPAN + 1
     ring = np.full((slots, m + 1 + _PAD), _INF)
     ring_band: list[tuple[int, int] | None] = [None] * slots
@@ -264,23 +273,19 @@ def banded_dp(sides: Sides, lo: np.ndarray, hi: np.ndarray) -> list[tuple[int, i
     for i in range(n + 1):
         first, last = int(lo[i]), int(hi[i])
         cols = np.arange(first, last + 1)
-        cand = np.full((len(_TYPES), len(cols)), _INF)
         if i == 0:
+            cand = np.full((len(_TYPES), len(cols)), _INF)
             if first == 0:
-                cand[len(joined), 0] = 0.0  # the start; other cells of row 0 come from 0-1 links
+                cand[n_joined, 0] = 0.0  # the start; other cells of row 0 come from 0-1 links
         else:
-            usable = [t for t, (a, _) in enumerate(joined) if a <= i]
-            for t in usable:
-                a, b = joined[t]
-                cand[t] = ring[(i - a) % slots, first + _PAD - b : last + _PAD - b + 1]
-            cand[usable] += prior_cost[usable] + costs.row(i, cols, [joined[t] for t in usable])
-            for t, (a, _) in enumerate(_DELETIONS, start=len(joined)):
-                if a <= i:
-                    cand[t] = ring[(i - a) % slots, first + _PAD : last + _PAD + 1] + (
-                        skip + (a - 1) * min(skip, SKIP_EXTEND) + costs.src_crossings(i, a))
+            # predecessors: row i - a (a ring slot; a slot not written yet, for
+            # a > i, is all inf), shifted by b columns
+            cand = ring[((i - span_of) % slots)[:, None], cols[None, :] + _PAD - shift_of]
+            cand[:n_joined] += prior_cost + costs.row(i, cols)
+            cand[n_joined:] += (deletion_cost + [costs.src_crossings(i, a) for a, _ in _DELETIONS])[:, None]
         code = np.argmin(cand, axis=0).astype(np.int8)
         best = cand[code, np.arange(len(cols))]
-        starts.append(_insertions(best, code, cols, skip, min(skip, SKIP_EXTEND), costs.tgt_crossings(cols)))
+        starts.append(_insertions(best, code, cols, skip, extend, costs.tgt_crossings(cols)))
         slot, old = i % slots, ring_band[i % slots]
         if old is not None:
             ring[slot, old[0] + _PAD : old[1] + _PAD + 1] = _INF
@@ -338,33 +343,44 @@ def _trace(back: list[np.ndarray], starts: list[np.ndarray | None], lo: np.ndarr
 
 
 class _RowCosts:
-    """Length + lexical costs of every link type ending in row ``i``, for the
-    whole band row at once: a (types x columns) matrix.
+    """Length + lexical (+ paragraph) costs of every joined link type ending
+    in row ``i``, for the whole band row: a (types x columns) matrix.
+
+    The costs do not depend on the DP's values, so they are computed for a
+    chunk of consecutive rows at once (``CHUNK_ROWS``, fewer where the band is
+    wide), as (rows x types x columns) arrays: a few large numpy operations
+    instead of many small ones per row.
 
     The lexical part is a reward, ``-weight * cos(x, y)`` for the blocks'
     summed feature vectors. Block vectors are sums, so ``x . y`` is a sum of
-    sentence-to-sentence dot products: one matrix-vector product per source
-    block size and a running sum along the band row give every target block
-    size at once. Block norms are computed once per text (``_block_norms``).
+    sentence-to-sentence dot products: one matrix product of the chunk's
+    source sentences with its target sentences, turned into a summed-area
+    table (cumulative sums along both axes), gives the dot product of every
+    pair of blocks as four lookups. Block norms are computed once per text
+    (``_block_norms``).
     """
 
-    def __init__(self, sides: Sides) -> None:
-        self.sides = sides
+    def __init__(self, sides: Sides, lo: np.ndarray, hi: np.ndarray, types: list[tuple[int, int]]) -> None:
+        self.sides, self.lo, self.hi = sides, lo, hi
+        self.a_of = np.array([a for a, _ in types])
+        self.b_of = np.array([b for _, b in types])
         self.src_cum = np.concatenate([[0.0], np.cumsum(sides.src_len, dtype=np.float64)])
         self.tgt_cum = np.concatenate([np.zeros(_PAD + 1), np.cumsum(sides.tgt_len, dtype=np.float64)])
         self.lexical = sides.src_vec is not None and sides.lexical_weight > 0
         if self.lexical:
             self.src_norm = _block_norms(sides.src_vec, _MAX_SPAN, 0)
             self.tgt_norm = _block_norms(sides.tgt_vec, _PAD, _PAD)
-            self.tgt_vec = sides.tgt_vec.astype(np.float32)
         self.src_breaks = self.tgt_breaks = None
         if sides.src_breaks is not None and sides.tgt_breaks is not None:
             self.src_breaks = np.concatenate([[0.0], np.cumsum(sides.src_breaks)])
             self.tgt_breaks = np.concatenate([np.zeros(_PAD + 1), np.cumsum(sides.tgt_breaks)])
+        self.chunk_rows = range(0)
+        self.first_col = 0
+        self.chunk = np.zeros((0, len(types), 0))
 
     def src_crossings(self, i: int, a: int) -> float:
         """Paragraph cost of the source block i-a .. i-1 (starts strictly inside)."""
-        if self.src_breaks is None:
+        if self.src_breaks is None or a > i:
             return 0.0
         return PARAGRAPH_CROSSING * float(self.src_breaks[i] - self.src_breaks[i - a + 1])
 
@@ -374,39 +390,57 @@ class _RowCosts:
             return np.zeros(len(cols))
         return PARAGRAPH_CROSSING * self.tgt_breaks[cols + _PAD]
 
-    def row(self, i: int, cols: np.ndarray, types: list[tuple[int, int]]) -> np.ndarray:
-        a_of = np.array([a for a, _ in types])
-        b_of = np.array([b for _, b in types])
-        src_len = (self.src_cum[i] - self.src_cum[i - a_of])[:, None]
-        tgt_len = self.tgt_cum[cols + _PAD][None, :] - self.tgt_cum[cols[None, :] + _PAD - b_of[:, None]]
+    def row(self, i: int, cols: np.ndarray) -> np.ndarray:
+        """Costs of the link types (rows) ending at ``(i, j)`` for ``j`` in
+        ``cols`` (a band row); entries for blocks reaching before the first
+        sentence are meaningless (the DP gives them ``inf`` predecessors)."""
+        if i not in self.chunk_rows:
+            self._next_chunk(i)
+        start = int(cols[0]) - self.first_col
+        return self.chunk[i - self.chunk_rows.start, :, start : start + len(cols)]
+
+    def _next_chunk(self, i: int) -> None:
+        n = len(self.lo) - 1
+        end = min(n + 1, i + CHUNK_ROWS)
+        while end > i + 1 and (end - i) * (self.hi[end - 1] - self.lo[i] + 1) > MAX_CHUNK_CELLS:
+            end = i + max(1, (end - i) // 2)
+        rows = np.arange(i, end)
+        cols = np.arange(int(self.lo[i]), int(self.hi[end - 1]) + 1)
+        self.chunk_rows, self.first_col = range(i, end), int(cols[0])
+        self.chunk = self.costs(rows, cols)
+
+    def costs(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """(rows x types x cols) costs of the links ending at every ``(i, j)``."""
+        a_of, b_of = self.a_of[None, :, None], self.b_of[None, :, None]
+        ends_i, ends_j = rows[:, None, None], cols[None, None, :]
+        src_len = self.src_cum[ends_i] - self.src_cum[np.maximum(ends_i - a_of, 0)]
+        tgt_len = self.tgt_cum[ends_j + _PAD] - self.tgt_cum[ends_j + _PAD - b_of]
         cost = length_cost(src_len, tgt_len, self.sides.ratio)
         if self.lexical:
-            cost -= self.sides.lexical_weight * self._cosine(i, cols, a_of, b_of)
+            cost -= self.sides.lexical_weight * self.cosines(rows, cols)
         if self.src_breaks is not None:
             # paragraph starts strictly inside the blocks: sentences i-a+1 .. i-1, j-b+1 .. j-1
-            inside_src = (self.src_breaks[i] - self.src_breaks[i - a_of + 1])[:, None]
-            inside_tgt = (self.tgt_breaks[cols + _PAD][None, :]
-                          - self.tgt_breaks[cols[None, :] + _PAD - b_of[:, None] + 1])
+            inside_src = self.src_breaks[ends_i] - self.src_breaks[np.maximum(ends_i - a_of + 1, 0)]
+            inside_tgt = self.tgt_breaks[ends_j + _PAD] - self.tgt_breaks[ends_j + _PAD - b_of + 1]
             cost += PARAGRAPH_CROSSING * (inside_src + inside_tgt)
         return cost
 
-    def _cosine(self, i: int, cols: np.ndarray, a_of: np.ndarray, b_of: np.ndarray) -> np.ndarray:
-        """Cosine of source block (i-a .. i-1) and target block (j-b .. j-1) for
-        every type and column ``j`` (0 where a block has no features)."""
-        dots = np.zeros((len(a_of), len(cols)))
-        base = int(cols[0]) - _PAD  # target row of running[0]; may be negative (zero rows)
-        first = max(0, base)
-        rows = self.tgt_vec[first : int(cols[-1])]
-        running = np.zeros(int(cols[-1]) - base + 1)
-        x = np.zeros(self.tgt_vec.shape[1], dtype=np.float32)
-        for a in range(1, int(a_of.max()) + 1):
-            x += self.sides.src_vec[i - a]
-            which = np.flatnonzero(a_of == a)
-            if len(which) == 0:
-                continue
-            np.cumsum(rows @ x, out=running[1 + first - base :])
-            dots[which] = running[cols - base][None, :] - running[cols[None, :] - b_of[which][:, None] - base]
-        norms = self.src_norm[a_of, i][:, None] * self.tgt_norm[b_of[:, None], cols[None, :] + _PAD]
+    def cosines(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """(rows x types x cols): cosine of source block (i-a .. i-1) and
+        target block (j-b .. j-1), 0 where a block has no features (or would
+        begin before the first sentence)."""
+        src_first = max(0, int(rows[0]) - _MAX_SPAN)
+        tgt_first = max(0, int(cols[0]) - _PAD)
+        src = self.sides.src_vec[src_first : int(rows[-1])].astype(np.float32)
+        tgt = self.sides.tgt_vec[tgt_first : int(cols[-1])].astype(np.float32)
+        table = np.zeros((len(src) + 1, len(tgt) + 1))  # table[s, t]: sum of products before (s, t)
+        table[1:, 1:] = (src @ tgt.T).astype(np.float64).cumsum(axis=0).cumsum(axis=1)
+        a_of, b_of = self.a_of[None, :, None], self.b_of[None, :, None]
+        ends_i, ends_j = rows[:, None, None], cols[None, None, :]
+        i1, i0 = ends_i - src_first, np.maximum(ends_i - a_of, src_first) - src_first
+        j1, j0 = ends_j - tgt_first, np.maximum(ends_j - b_of, tgt_first) - tgt_first
+        dots = table[i1, j1] - table[i0, j1] - table[i1, j0] + table[i0, j0]
+        norms = self.src_norm[a_of, ends_i] * self.tgt_norm[b_of, ends_j + _PAD]
         return np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
 
 
