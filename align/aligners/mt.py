@@ -16,6 +16,15 @@ than the anchors alone, so the cosine is more reliable and weighs more
 
 Without a good translation the MT features simply match less; the anchors and
 lengths still carry the alignment.
+
+Why a cosine rather than a sentence-level metric, as Bleualign uses BLEU:
+``scripts/align_chrf_check.py`` adds sacrebleu's chrF of the translated block
+against the English block to every candidate link, in one more pass around
+this alignment. On the TransRead books with Apertium, chrF alone scored mean F1
+0.79 to 0.84, and chrF added to the cosine scored 0.857 to 0.865, against 0.867
+for the cosine alone. It also costs 1 to 1.5 ms for each pair of blocks, or
+about 23 s for a 160-sentence book, while the cosine needs a few matrix
+products for the whole band.
 """
 
 from __future__ import annotations
