@@ -9,7 +9,12 @@ imports). nltk's ``align_blocks`` fills the full n x m table in pure Python:
 it is run on square prefixes (``--nltk-sizes``) and its time and memory are
 extrapolated quadratically to the full size, which the output says.
 
-    python3 scripts/align_bench.py [--size 10000] [--nltk-sizes 1000,2000]
+When Apertium is installed, the mt method is measured too: the French side is
+translated once, up front (that time is printed on its own line), and the
+child process aligns with those translations, so its row is the aligner's
+own time and memory, comparable with the others.
+
+    python3 scripts/align_bench.py [--size 10000] [--nltk-sizes 1000,2000] [--no-mt]
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import json
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -43,9 +49,12 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB
 
 
-def child(method: str, size: int) -> dict:
+def child(method: str, size: int, translations_file: str | None = None) -> dict:
     """Run one alignment in this process; report seconds and peak memory."""
     src, tgt = build_texts(size)
+    translations = None
+    if translations_file:
+        translations = json.loads(Path(translations_file).read_text(encoding="utf-8"))[:size]
     if method == "nltk":
         from nltk.translate.gale_church import align_blocks
 
@@ -55,7 +64,8 @@ def child(method: str, size: int) -> dict:
 
         from align.aligners import align_sentences
 
-        run = lambda: align_sentences(src, tgt, method=method)  # noqa: E731
+        translate = None if translations is None else (lambda batch: translations[: len(batch)])
+        run = lambda: align_sentences(src, tgt, method=method, translate=translate)  # noqa: E731
     baseline = _peak_rss_mb()
     start, cpu_start = time.perf_counter(), time.process_time()
     links = run()
@@ -64,10 +74,32 @@ def child(method: str, size: int) -> dict:
             "peak_mb": _peak_rss_mb() - baseline}
 
 
-def measure(method: str, size: int) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--child", method, str(size)],
-                          capture_output=True, text=True, check=True)
+def measure(method: str, size: int, translations_file: str | None = None) -> dict:
+    command = [sys.executable, __file__, "--child", method, str(size)]
+    if translations_file:
+        command += ["--translations", translations_file]
+    proc = subprocess.run(command, capture_output=True, text=True, check=True)
     return json.loads(proc.stdout)
+
+
+def translate_french(size: int, folder: Path) -> str | None:
+    """Translate the French side once with Apertium (None if it is not
+    installed); returns the path of a JSON list of the translations."""
+    from align.engines.apertium import ApertiumEngine
+
+    try:
+        engine = ApertiumEngine()
+        src, _ = build_texts(size)
+        start = time.perf_counter()
+        translations = engine.translate_batch(src)
+    except Exception as error:  # noqa: BLE001 (any engine failure: skip the mt rows)
+        print(f"mt: skipped ({error})", flush=True)
+        return None
+    print(f"mt: {size} French sentences translated by Apertium in {time.perf_counter() - start:.1f} s "
+          "(once, before the mt rows; not counted in them)", flush=True)
+    path = folder / "translations.json"
+    path.write_text(json.dumps(translations), encoding="utf-8")
+    return str(path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,17 +107,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--nltk-sizes", default="1000,2000")
     parser.add_argument("--scaling", default="2500,5000", help="smaller sizes for align's methods (linearity)")
+    parser.add_argument("--no-mt", action="store_true", help="leave out the mt method (Apertium)")
     parser.add_argument("--child", nargs=2, metavar=("METHOD", "SIZE"), help=argparse.SUPPRESS)
+    parser.add_argument("--translations", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(child(args.child[0], int(args.child[1]))))
+        print(json.dumps(child(args.child[0], int(args.child[1]), args.translations)))
         return 0
 
+    sizes = [int(s) for s in args.scaling.split(",") if s] + [args.size]
     rows = []
-    for method in ("gale-church", "anchors"):
-        for size in [int(s) for s in args.scaling.split(",") if s] + [args.size]:
-            rows.append(measure(method, size))
-            _print_row(rows[-1])
+    with tempfile.TemporaryDirectory() as folder:
+        methods = [("gale-church", None), ("anchors", None)]
+        if not args.no_mt:
+            translations_file = translate_french(max(sizes), Path(folder))
+            if translations_file:
+                methods.append(("mt", translations_file))
+        for method, translations_file in methods:
+            for size in sizes:
+                rows.append(measure(method, size, translations_file))
+                _print_row(rows[-1])
     nltk_rows = [measure("nltk", int(s)) for s in args.nltk_sizes.split(",") if s]
     for row in nltk_rows:
         _print_row(row)
