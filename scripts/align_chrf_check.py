@@ -134,6 +134,11 @@ def chrf_pass(src: list[str], tgt: list[str], translations: list[str], links, st
         search.BAND_WIDTH = saved_band
 
 
+def as_pairs(links) -> list[align_eval.Link]:
+    """Range links ``(i0, i1, j0, j1)`` as align_eval's (French indices, English indices)."""
+    return [(tuple(range(i0, i1)), tuple(range(j0, j1))) for i0, i1, j0, j1 in links]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=align_eval.DEFAULT_DATA)
@@ -143,7 +148,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = [tuple(float(v) for v in item.split(":")) for item in args.settings.split(",")]
     from align.aligners import mt
-    from align.aligners.search import search as _  # noqa: F401 (fail early if align is missing)
 
     translate = align_eval.apertium_translate()
     state: dict = {}
@@ -158,7 +162,6 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         links = mt.align(src, tgt, lambda batch: translations)
         seconds = time.perf_counter() - start
-        as_pairs = lambda ls: [(tuple(range(i0, i1)), tuple(range(j0, j1))) for i0, i1, j0, j1 in ls]  # noqa: E731
         f1 = align_eval.prf(*align_eval.score(as_pairs(links), gold))[2]
         rows.setdefault("mt (cosine)", []).append(f1)
         print(f"{folder.name:<24} {'mt (cosine)':<22} {f1:6.3f} {seconds:8.2f}", flush=True)
