@@ -52,9 +52,10 @@ def _peak_rss_mb() -> float:
 def child(method: str, size: int, translations_file: str | None = None) -> dict:
     """Run one alignment in this process; report seconds and peak memory."""
     src, tgt = build_texts(size)
-    translations = None
-    if translations_file:
-        translations = json.loads(Path(translations_file).read_text(encoding="utf-8"))[:size]
+    translate = None
+    if translations_file:  # a sentence the aligner did not translate up front is a KeyError
+        translated = dict(zip(src, json.loads(Path(translations_file).read_text(encoding="utf-8"))))
+        translate = lambda batch: [translated[s] for s in batch]  # noqa: E731
     if method == "nltk":
         from nltk.translate.gale_church import align_blocks
 
@@ -64,7 +65,6 @@ def child(method: str, size: int, translations_file: str | None = None) -> dict:
 
         from align.aligners import align_sentences
 
-        translate = None if translations is None else (lambda batch: translations[: len(batch)])
         run = lambda: align_sentences(src, tgt, method=method, translate=translate)  # noqa: E731
     baseline = _peak_rss_mb()
     start, cpu_start = time.perf_counter(), time.process_time()

@@ -128,7 +128,7 @@ def chrf_pass(src: list[str], tgt: list[str], translations: list[str], links, st
     state.update(chrf=BlockChrf(translations, tgt), weight=weight)
     search.BAND_WIDTH = band
     try:
-        return search.search(sides, guide=[(i0, i1, j0, j1) for i0, i1, j0, j1 in links])
+        return search.search(sides, guide=links)
     finally:
         state["chrf"] = None
         search.BAND_WIDTH = saved_band
