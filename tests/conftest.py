@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -12,6 +13,23 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("ALIGN_SHARED", REPO.parent / "shared"))
+
+
+APERTIUM_MISSING = "apertium not installed: apt-get install apertium apertium-fr-es apertium-eng-spa"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "apertium: needs Debian's apertium fr-es and es-en pairs (skipped without them)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the tests marked ``apertium`` where the apertium command is missing."""
+    if shutil.which("apertium") is not None:
+        return
+    skip = pytest.mark.skip(reason=APERTIUM_MISSING)
+    for item in items:
+        if item.get_closest_marker("apertium") is not None:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,11 +10,6 @@ import pytest
 from align.aligners import AlignmentError, align_documents, align_sentences, anchors, lexicon, mt, search
 
 BOOKS = "data/align/transread"
-
-needs_apertium = pytest.mark.skipif(
-    shutil.which("apertium") is None,
-    reason="apertium not installed: apt-get install apertium apertium-fr-es apertium-eng-spa",
-)
 
 
 def load_book(shared_dir: Path, name: str):
@@ -338,7 +332,7 @@ def test_f1_against_transread_gold(shared_dir, book, method, threshold):
     assert f1(links, gold) > threshold
 
 
-@needs_apertium
+@pytest.mark.apertium
 @pytest.mark.parametrize("book, threshold", [
     ("Emma", 0.70),                    # measured 0.706 (anchors 0.692)
     ("LesTravailleursDeLaMer", 0.92),  # measured 0.935 (anchors 0.905)
@@ -423,7 +417,7 @@ def test_cli_reports_bad_input_in_one_line(tmp_path, run_align):
     assert not (tmp_path / "o.xml").exists()
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_cli_mt_method_with_apertium(tmp_path, run_align):
     from align import tei
 
@@ -444,7 +438,7 @@ def _write_pair(tmp_path):
     return tmp_path / "fr.txt", tmp_path / "en.txt"
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_cli_auto_method_aligns_with_an_installed_engine(tmp_path, run_align):
     from align import tei
 

@@ -3,7 +3,6 @@ and the glossary's canonical names where raw Apertium mangles them."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,10 +10,7 @@ import pytest
 from align import tei
 from align.glossary import load_glossary
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("apertium") is None,
-    reason="apertium not installed: apt-get install apertium apertium-fr-es apertium-eng-spa",
-)
+pytestmark = pytest.mark.apertium
 
 REPO = Path(__file__).resolve().parents[1]
 GLOSSARY = REPO / "glossaries" / "russia-dprk.tsv"

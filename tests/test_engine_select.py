@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -10,11 +9,6 @@ import pytest
 from align.engines.base import get_engine
 from align.engines.select import APERTIUM_NOTICE
 from align.errors import ModelError
-
-needs_apertium = pytest.mark.skipif(
-    shutil.which("apertium") is None,
-    reason="apertium not installed: apt-get install apertium apertium-fr-es apertium-eng-spa",
-)
 
 
 @pytest.fixture
@@ -33,20 +27,20 @@ def test_an_unknown_engine_is_a_clear_error():
         get_engine("deepl")
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_apertium_by_name(capsys):
     engine = get_engine("apertium")
     assert engine.info().name == "apertium"
     assert capsys.readouterr().err == ""  # asked for by name: no notice
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_argos_options_are_not_passed_to_apertium():
     engine = get_engine("apertium", beam_size=2, threads=1)
     assert engine.info().name == "apertium"
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_without_argos_model_apertium_is_picked_with_a_notice(no_argos_packages, capsys):
     engine = get_engine(None)
     assert engine.info().name == "apertium"
@@ -114,7 +108,7 @@ def test_compute_type_reaches_ctranslate2_and_the_provenance(synthetic_argos_dir
     assert plain.settings["compute_type"] == "float32"
     assert int8.cache_key() != plain.cache_key()  # the translation memory keeps them apart
 
-@needs_apertium
+@pytest.mark.apertium
 def test_apertium_by_name_even_when_argos_is_installed(synthetic_argos_dir, monkeypatch):
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(synthetic_argos_dir))
     assert get_engine("apertium").info().name == "apertium"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -10,11 +9,6 @@ import pytest
 from align.engines.base import EngineInfo
 from align.errors import InputError
 from align.evaluate import evaluate, read_parallel
-
-needs_apertium = pytest.mark.skipif(
-    shutil.which("apertium") is None,
-    reason="apertium not installed: apt-get install apertium apertium-fr-es apertium-eng-spa",
-)
 
 REPO = Path(__file__).resolve().parents[1]
 GLOSSARY = REPO / "glossaries" / "russia-dprk.tsv"
@@ -77,7 +71,7 @@ def test_limit_takes_the_first_lines(newstest):
     assert sources[0] == newstest[0].read_text(encoding="utf-8").splitlines()[0]
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_apertium_on_50_news_sentences_scores_in_a_plausible_range(newstest):
     from align.engines.apertium import ApertiumEngine
 
@@ -90,7 +84,7 @@ def test_apertium_on_50_news_sentences_scores_in_a_plausible_range(newstest):
     assert result.engine.name == "apertium"
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_eval_command_prints_scores_signatures_and_speed(run_align, newstest, tmp_path):
     source, reference = newstest
     hypotheses = tmp_path / "hyp.en"
@@ -104,7 +98,7 @@ def test_eval_command_prints_scores_signatures_and_speed(run_align, newstest, tm
     assert len(hypotheses.read_text(encoding="utf-8").splitlines()) == 20
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_eval_with_the_glossary(run_align, newstest):
     source, reference = newstest
     result = run_align("eval", "--ref", reference, source, "--engine", "apertium", "--limit", "10",
@@ -157,7 +151,7 @@ def test_an_aligned_tei_is_a_test_set_one_segment_per_link(tmp_path: Path):
     assert references == ["The black cat is asleep.", "It is raining on Moscow."]
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_eval_scores_an_aligned_tei_against_its_english_side(run_align, tmp_path: Path):
     result = run_align("eval", _aligned_pair_tei(tmp_path), "--engine", "apertium")
     assert result.exit_code == 0, result.stderr
