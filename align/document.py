@@ -74,6 +74,10 @@ class Link:
 
     source: tuple[str, ...]
     target: tuple[str, ...]
+    #: how sure the aligner is of the link, 0 to 1 (``@cert`` in TEI); None for
+    #: the links of a translation, which are certain by construction. Not part
+    #: of a link's identity: the same sentences make the same link.
+    confidence: float | None = field(default=None, compare=False)
 
     @property
     def kind(self) -> str:

@@ -29,6 +29,8 @@ Decisions worth knowing:
   (``<p>`` has no ``@type`` in TEI; ``@rend`` says how the source presented it).
 * ``Sentence.notes`` are ``<note type="problem" target="#{sentence id}">``
   elements placed right after their ``<s>`` in the same ``<p>``.
+* A link found by the sentence aligner has ``@cert``, the aligner's
+  confidence in it (a probability, three decimals); translation links have none.
 * TEI requires at least two pointers in ``link/@target``. A 1-0 or 0-1 link
   points at the ``<text>`` element of the empty side (``#en`` / ``#fr``)
   instead of a sentence; ``@type`` is always ``"{n}-{m}"``.
@@ -361,8 +363,18 @@ def _link_group(doc: AlignedDocument):
         if not link.source and not link.target:
             raise InputError("a link with no sentence on either side cannot be stored")
         pointers = list(link.source or [doc.source.lang]) + list(link.target or [doc.target.lang])
-        _sub(group, "link", attrib={"type": link.kind, "target": " ".join("#" + p for p in pointers)})
+        attributes = {"type": link.kind, "target": " ".join("#" + p for p in pointers)}
+        if link.confidence is not None:
+            attributes["cert"] = _format_cert(link.confidence)
+        _sub(group, "link", attrib=attributes)
     return group
+
+
+def _format_cert(confidence: float) -> str:
+    """``@cert`` (TEI's teidata.probability, 0 to 1), three decimals: "0.973"."""
+    if not 0.0 <= confidence <= 1.0:
+        raise InputError(f"a link's confidence must lie between 0 and 1, not {confidence}")
+    return f"{confidence:.3f}"
 
 
 # --------------------------------------------------------------------------- reading
@@ -548,11 +560,26 @@ def _read_link(element, source_ids, target_ids, empty_source, empty_target, ids)
         raise _Problem(f"{where}: joins no sentence")
     if (empty_source in empties and source) or (empty_target in empties and target):
         raise _Problem(f"{where}: points at a whole <text> and at its sentences")
-    link = Link(tuple(source), tuple(target))
+    link = Link(tuple(source), tuple(target), _read_cert(element, where))
     declared = element.get("type")
     if declared is not None and declared != link.kind:
         raise _Problem(f"{where}: type {declared!r} but it joins {link.kind} sentences")
     return link
+
+
+def _read_cert(element, where: str) -> float | None:
+    """``@cert`` as a probability; TEI's words for it (high, medium, low,
+    unknown) say nothing numeric and read as None."""
+    value = element.get("cert")
+    if value is None or value.strip() in ("high", "medium", "low", "unknown"):
+        return None
+    try:
+        confidence = float(value)
+    except ValueError:
+        raise _Problem(f"{where}: cert must be a probability or high/medium/low/unknown, found {value!r}") from None
+    if not 0.0 <= confidence <= 1.0:
+        raise _Problem(f"{where}: cert {value!r} is not between 0 and 1")
+    return confidence
 
 
 def _read_provenance(header) -> Provenance:

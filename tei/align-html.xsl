@@ -15,7 +15,9 @@
   self-closed except HTML's void elements): a browser reads it as HTML5, an
   XML parser reads it as well-formed XML.
 
-  Parameters: css-href (the stylesheet link, default "align.css").
+  Parameters: css-href (the stylesheet link, default "align.css"); doubtful-below
+  (rows of links whose @cert, the aligner's confidence, is below it get the class
+  "doubtful", default 0.5).
 -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -28,6 +30,7 @@
   <xsl:output method="xml" encoding="UTF-8" indent="no" omit-xml-declaration="yes"/>
 
   <xsl:param name="css-href" select="'align.css'"/>
+  <xsl:param name="doubtful-below" select="0.5"/>
 
   <xsl:key name="sentence" match="t:s" use="@xml:id"/>
   <xsl:key name="category" match="t:category" use="@xml:id"/>
@@ -197,8 +200,16 @@
       <xsl:attribute name="class">
         <xsl:value-of select="concat('link ', $kind)"/>
         <xsl:if test="not($previous) or generate-id($previous) != generate-id($paragraph)"> paragraph-start</xsl:if>
+        <xsl:if test="number(@cert) &lt; $doubtful-below"> doubtful</xsl:if>
       </xsl:attribute>
-      <td class="kind" title="{@type} link, {$kind} paragraph {$paragraph/@xml:id}">
+      <xsl:if test="@cert">
+        <xsl:attribute name="data-cert"><xsl:value-of select="@cert"/></xsl:attribute>
+      </xsl:if>
+      <td class="kind">
+        <xsl:attribute name="title">
+          <xsl:value-of select="concat(@type, ' link, ', $kind, ' paragraph ', $paragraph/@xml:id)"/>
+          <xsl:if test="@cert"><xsl:value-of select="concat(', aligner confidence ', @cert)"/></xsl:if>
+        </xsl:attribute>
         <xsl:value-of select="@type"/>
       </td>
       <xsl:call-template name="cell">

@@ -391,8 +391,12 @@ def test_cli_writes_valid_tei_that_round_trips(tmp_path, run_align, tei_all_rng)
     assert [(list(l.source), list(l.target)) for l in doc.links] == [
         ([f"fr.s{i + 1}" for i in s], [f"en.s{j + 1}" for j in t]) for s, t in EXPECTED]
     assert doc.provenance.target_file == "en.txt" and doc.provenance.method == "alignment"
+    assert all(0.0 <= link.confidence <= 1.0 for link in doc.links)  # @cert on every link
     tei.write_tei(doc, tmp_path / "again.tei.xml")
-    assert tei.read_tei(tmp_path / "again.tei.xml") == doc
+    again = tei.read_tei(tmp_path / "again.tei.xml")
+    assert again == doc and [l.confidence for l in again.links] == [l.confidence for l in doc.links]
+    doubtful = sum(link.confidence < 0.5 for link in doc.links)
+    assert (f"{doubtful} of {len(doc.links)} links have a confidence below 0.5" in result.stderr) == (doubtful > 0)
 
 
 def test_cli_segments_plain_text(tmp_path, run_align):

@@ -284,6 +284,28 @@ def test_html_marks_terms_furniture_headings_notes_and_partners(tmp_path, doc):
     assert len(spans) == len(doc.source.sentences()) + len(doc.target.sentences())
 
 
+def scored(doc: AlignedDocument, confidences: dict[int, float]) -> AlignedDocument:
+    """``doc`` as the sentence aligner would write it: some links with a confidence."""
+    doc.links = [Link(link.source, link.target, confidences.get(k)) for k, link in enumerate(doc.links)]
+    return doc
+
+
+def test_html_marks_the_links_the_aligner_was_unsure_of(tmp_path, doc):
+    page = html_export.export(scored(doc, {3: 0.31, 4: 0.97}), tmp_path / "article.html")[0]
+    rows = html_rows(page)
+    assert ["doubtful" in row.get("class").split() for row in rows] == [k == 3 for k in range(len(rows))]
+    assert [row.get("data-cert") for row in rows[2:5]] == [None, "0.310", "0.970"]
+    assert rows[3].find(f"{XHTML}td").get("title").endswith("aligner confidence 0.310")
+    assert "tr.link.doubtful" in (tmp_path / "align.css").read_text(encoding="utf-8")
+
+
+def test_tmx_units_carry_the_aligners_confidence(tmp_path, doc):
+    path = tmp_path / "article.tmx"
+    tmx_export.export(scored(doc, {3: 0.31}), path)
+    props = [{prop.get("type"): prop.text for prop in unit.findall("prop")} for unit in parse_xml(path).getroot().findall("body/tu")]
+    assert [unit.get("x-align-confidence") for unit in props] == [None, None, None, "0.310", None, None, None, None]
+
+
 def test_html_header_shows_provenance(tmp_path, doc):
     page = html_export.export(doc, tmp_path / "article.html")[0]
     header = next(parse_xml(page).iter(f"{XHTML}header"))

@@ -52,10 +52,10 @@ def example_document() -> AlignedDocument:
     ])
     links = [
         Link(("fr.s1",), ("en.s1",)),
-        Link(("fr.s2",), ("en.s2", "en.s3")),
+        Link(("fr.s2",), ("en.s2", "en.s3"), confidence=0.42),  # as the sentence aligner writes them
         Link(("fr.s3", "fr.s4"), ("en.s4",)),
         Link(("fr.s5",), ()),
-        Link((), ("en.s5",)),
+        Link((), ("en.s5",), confidence=0.973),
         Link(("fr.s6",), ("en.s6",)),
         Link(("fr.s7",), ("en.s7",)),
     ]
@@ -158,6 +158,21 @@ def test_paragraph_kinds_are_rend_attributes(written):
 
 def test_round_trip_gives_equal_dataclasses(written):
     assert tei.read_tei(written) == example_document()
+
+
+def test_link_confidence_is_cert_and_comes_back(written):
+    assert '<link type="1-2" target="#fr.s2 #en.s2 #en.s3" cert="0.420"/>' in written.read_text(encoding="utf-8")
+    confidences = [link.confidence for link in tei.read_tei(written).links]
+    assert confidences == [link.confidence for link in example_document().links]
+    assert confidences.count(None) == 5  # links of a translation have none
+
+
+def test_a_confidence_outside_0_1_cannot_be_stored(tmp_path):
+    doc = example_document()
+    doc.links[0] = Link(doc.links[0].source, doc.links[0].target, confidence=1.2)
+    with pytest.raises(InputError, match="between 0 and 1"):
+        tei.write_tei(doc, tmp_path / "bad.tei.xml")
+    assert not (tmp_path / "bad.tei.xml").exists()
 
 
 def test_round_trip_through_tree_and_through_any_pretty_printing():
@@ -270,6 +285,9 @@ def test_entity_nodes_in_a_tree_are_refused():
     ('rend="bullet"', 'rend="caption"', "unknown rend 'caption'"),
     ('<term ref="#gl-putin">Poutine', '<term ref="putin">Poutine', "needs ref="),
     ('<s xml:id="fr.s3">', '<s xml:id="fr.s3"><hi>x</hi>', "unexpected <hi>"),
+    ('cert="0.420"', 'cert="1.5"', "cert '1.5' is not between 0 and 1"),
+    ('cert="0.420"', 'cert="NaN"', "cert 'NaN' is not between 0 and 1"),
+    ('cert="0.420"', 'cert="sure"', "cert must be a probability or high/medium/low/unknown, found 'sure'"),
 ])
 def test_damaged_align_tei_gives_one_line(written, old, new, message):
     with pytest.raises(InputError, match=re.escape(message)) as info:
@@ -333,6 +351,16 @@ def test_show_prints_one_row_per_link_side_by_side(written, run_align):
     assert any(line.startswith("1-1 F Commentez cette histoire") for line in lines)
     assert any(line.startswith("1-0 ") and line.endswith("| -") for line in lines)
     assert any("! en.s2: glossary term 'shoigu' could not be enforced" in line for line in lines)
+    assert any(line.startswith("1-2?  M. Poutine a dit") for line in lines)  # confidence 0.42: doubtful
+    assert any(line.startswith("0-1   -") for line in lines)  # 0.973: sure
+    assert "? confidence below 0.5" in result.stdout
+
+
+def test_show_below_lists_only_the_links_to_check(written, run_align):
+    result = run_align("show", written, "--width", "100", "--below", "0.5")
+    assert result.exit_code == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if line[:3] in ("1-1", "1-2", "2-1", "1-0", "0-1")]
+    assert len(rows) == 1 and rows[0].startswith("1-2?")
 
 
 def test_show_wraps_long_sentences_to_the_width(tmp_path, run_align):

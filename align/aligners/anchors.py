@@ -158,38 +158,41 @@ def build_sides(src: list[str], tgt: list[str], src_bags: list[Features], tgt_ba
     )
 
 
-def align(src: list[str], tgt: list[str], glossary=None,
-          breaks: tuple | None = None) -> list[tuple[int, int, int, int]]:
-    """Align on anchors + length; links as ``(i0, i1, j0, j1)`` half-open ranges."""
-    from align.aligners.search import search
+def align(src: list[str], tgt: list[str], glossary=None, breaks: tuple | None = None, scored: bool = False):
+    """Align on anchors + length; links as ``(i0, i1, j0, j1)`` half-open ranges
+    (and, if ``scored``, their confidences: :func:`.search.scored_search`)."""
+    from align.aligners.search import scored_search, search
 
-    links = search(build_sides(src, tgt, featurise(src, glossary), featurise(tgt, glossary),
-                               LEXICAL_WEIGHT), breaks)
+    sides = build_sides(src, tgt, featurise(src, glossary), featurise(tgt, glossary), LEXICAL_WEIGHT)
     if not LEXICON_PASS:
-        return links
-    return second_pass(src, tgt, links, LEXICAL_WEIGHT, breaks, glossary)
+        return (scored_search if scored else search)(sides, breaks)
+    links = search(sides, breaks)
+    del sides
+    return second_pass(src, tgt, links, LEXICAL_WEIGHT, breaks, glossary, scored=scored)
 
 
 def second_pass(src: list[str], tgt: list[str], links: list[tuple[int, int, int, int]],
                 lexical_weight: float, breaks: tuple | None, glossary=None,
                 src_extra: Callable[[int], Iterable[str]] | None = None,
-                tgt_extra: Callable[[int], Iterable[str]] | None = None) -> list[tuple[int, int, int, int]]:
+                tgt_extra: Callable[[int], Iterable[str]] | None = None, scored: bool = False):
     """Learn a word lexicon from the ``links`` of a first alignment and align
     again, in a band around the first alignment's path, with the lexicon's
     ``dict:`` features added to the first pass's (``glossary``, ``*_extra``
     as for :func:`featurise`; the features are computed again rather than
-    kept, which halves the memory of a long text)."""
+    kept, which halves the memory of a long text). With no lexicon learned
+    the second pass has nothing new: the links are returned as they are
+    (when ``scored``, searched again on the first pass's features to score them)."""
     from align.aligners import lexicon
-    from align.aligners.search import search
+    from align.aligners.search import scored_search, search
 
     pairs = lexicon.learn(src, tgt, links)
-    if not pairs:
+    if not pairs and not scored:
         return links
     src_bags = featurise(src, glossary, _joined(lexicon.features(src, pairs, 0), src_extra))
     tgt_bags = featurise(tgt, glossary, _joined(lexicon.features(tgt, pairs, 1), tgt_extra))
     sides = build_sides(src, tgt, src_bags, tgt_bags, lexical_weight)
     del src_bags, tgt_bags  # not needed by the search
-    return search(sides, breaks, guide=links)
+    return (scored_search if scored else search)(sides, breaks, guide=links)
 
 
 def _joined(found: list[Features], extra: Callable[[int], Iterable[str]] | None) -> Callable[[int], Features]:

@@ -68,13 +68,14 @@ def length_ratio(src: list[str], tgt: list[str]) -> float:
     return clamp_ratio(tgt_chars / src_chars)
 
 
-def align(src: list[str], tgt: list[str], breaks: tuple | None = None) -> list[tuple[int, int, int, int]]:
-    """Align by sentence lengths alone; links as ``(i0, i1, j0, j1)`` half-open ranges."""
-    from align.aligners.search import Sides, search
+def align(src: list[str], tgt: list[str], breaks: tuple | None = None, scored: bool = False):
+    """Align by sentence lengths alone; links as ``(i0, i1, j0, j1)`` half-open
+    ranges (and, if ``scored``, their confidences: :func:`.search.scored_search`)."""
+    from align.aligners.search import Sides, scored_search, search
 
     sides = Sides(
         np.array([len(s) for s in src], dtype=np.float64),
         np.array([len(s) for s in tgt], dtype=np.float64),
         length_ratio(src, tgt),
     )
-    return search(sides, breaks)
+    return (scored_search if scored else search)(sides, breaks)

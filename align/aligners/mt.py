@@ -62,18 +62,22 @@ def translate_all(src: list[str], translate: Callable[[Sequence[str]], list[str]
 
 
 def align(src: list[str], tgt: list[str], translate: Callable[[Sequence[str]], list[str]],
-          glossary=None, breaks: tuple | None = None) -> list[tuple[int, int, int, int]]:
-    """Align with anchors + MT overlap + length; links as ``(i0, i1, j0, j1)``."""
+          glossary=None, breaks: tuple | None = None, scored: bool = False):
+    """Align with anchors + MT overlap + length; links as ``(i0, i1, j0, j1)``
+    (and, if ``scored``, their confidences: :func:`.search.scored_search`)."""
     from align.aligners import anchors
-    from align.aligners.search import search
+    from align.aligners.search import scored_search, search
 
     translations = translate_all(src, translate)
     src_extra = lambda i: mt_features(translations[i])  # noqa: E731
     tgt_extra = lambda j: mt_features(tgt[j])  # noqa: E731
     src_bags = anchors.featurise(src, glossary, extra=src_extra)
     tgt_bags = anchors.featurise(tgt, glossary, extra=tgt_extra)
-    links = search(anchors.build_sides(src, tgt, src_bags, tgt_bags, MT_LEXICAL_WEIGHT), breaks)
-    if not MT_LEXICON_PASS:
-        return links
+    sides = anchors.build_sides(src, tgt, src_bags, tgt_bags, MT_LEXICAL_WEIGHT)
     del src_bags, tgt_bags
-    return anchors.second_pass(src, tgt, links, MT_LEXICAL_WEIGHT, breaks, glossary, src_extra, tgt_extra)
+    if not MT_LEXICON_PASS:
+        return (scored_search if scored else search)(sides, breaks)
+    links = search(sides, breaks)
+    del sides
+    return anchors.second_pass(src, tgt, links, MT_LEXICAL_WEIGHT, breaks, glossary, src_extra, tgt_extra,
+                               scored=scored)

@@ -158,19 +158,45 @@ def search(sides: Sides, breaks: tuple | None = None,
     replaces the coarse levels: the band is ``BAND_WIDTH`` sentences either
     side of its path.
     """
+    if 0 in sides.shape:
+        return _one_sided(sides)
+    return merge_null_runs(banded_dp(*final_pass(sides, breaks, guide)))
+
+
+def scored_search(sides: Sides, breaks: tuple | None = None,
+                  guide: list[tuple[int, int, int, int]] | None = None
+                  ) -> tuple[list[tuple[int, int, int, int]], np.ndarray]:
+    """:func:`search`'s links and the confidence of each, between 0 and 1
+    (its posterior probability: :mod:`align.aligners.confidence`)."""
+    from align.aligners.confidence import link_confidence
+
+    if 0 in sides.shape:
+        links = _one_sided(sides)
+        return links, np.ones(len(links))
+    refined, lo, hi = final_pass(sides, breaks, guide)
+    links = merge_null_runs(banded_dp(refined, lo, hi))
+    return links, link_confidence(refined, lo, hi, links)
+
+
+def _one_sided(sides: Sides) -> list[tuple[int, int, int, int]]:
+    n, m = sides.shape
+    return [(0, n, 0, m)] if n or m else []
+
+
+def final_pass(sides: Sides, breaks: tuple | None = None,
+               guide: list[tuple[int, int, int, int]] | None = None) -> tuple[Sides, np.ndarray, np.ndarray]:
+    """What the last DP of :func:`search` runs on: the sides with paragraph
+    flags and the refined length ratio, and the band (``lo``, ``hi``)."""
     n, m = sides.shape
     if breaks is not None:
         sides = replace(sides, src_breaks=_flags(breaks[0], n), tgt_breaks=_flags(breaks[1], m))
-    if n == 0 or m == 0:
-        return [(0, n, 0, m)] if n or m else []
     probe = sides
     while (probe.shape[0] + 1) * (probe.shape[1] + 1) > MAX_FULL_CELLS:
         probe = probe.coarsen()  # a long text: estimate the ratio on the coarse level
     refined = replace(sides, ratio=refine_ratio(probe, _raw_search(probe)))
     if guide is not None:
-        lo, hi = project_band(guide, n, m, BAND_WIDTH, scale=1)
-        return merge_null_runs(banded_dp(refined, lo, hi))
-    return merge_null_runs(_raw_search(refined))
+        return (refined, *project_band(guide, n, m, BAND_WIDTH, scale=1))
+    return (refined, *_band(refined))
 
 
 def _flags(indices, size: int) -> np.ndarray:
@@ -217,14 +243,15 @@ def _same_null_side(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) 
 
 
 def _raw_search(sides: Sides) -> list[tuple[int, int, int, int]]:
+    return banded_dp(sides, *_band(sides))
+
+
+def _band(sides: Sides) -> tuple[np.ndarray, np.ndarray]:
+    """The whole table if it is small, else a band around the path found at half resolution."""
     n, m = sides.shape
     if (n + 1) * (m + 1) <= MAX_FULL_CELLS:
-        lo = np.zeros(n + 1, dtype=np.int64)
-        hi = np.full(n + 1, m, dtype=np.int64)
-    else:
-        coarse_links = _raw_search(sides.coarsen())
-        lo, hi = project_band(coarse_links, n, m, BAND_WIDTH)
-    return banded_dp(sides, lo, hi)
+        return np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
+    return project_band(_raw_search(sides.coarsen()), n, m, BAND_WIDTH)
 
 
 def project_band(coarse_links, n: int, m: int, width: int,

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from align.cli.show import DOUBTFUL
+
 
 @click.command()
 @click.argument("french", type=click.Path(path_type=Path))
@@ -51,6 +53,10 @@ def align_texts(french: Path, english: Path, output: Path, presplit: bool, metho
     _fill_provenance(aligned.provenance, french, english)
     tei.write_tei(aligned, output)
     click.echo(f"{french} + {english} -> {output} ({_summary(aligned.links)})", err=True)
+    doubtful = sum(1 for link in aligned.links if link.confidence is not None and link.confidence < DOUBTFUL)
+    if doubtful:
+        click.echo(f"align: {doubtful} of {len(aligned.links)} links have a confidence below {DOUBTFUL}: "
+                   f"check them with `align show {output} --below {DOUBTFUL}`", err=True)
     return 0
 
 

@@ -12,30 +12,37 @@ import click
 
 #: gutter letter for each paragraph kind ("" for body text)
 KIND_MARKS = {"body": " ", "heading": "H", "bullet": "B", "furniture": "F"}
-GUTTER = 6  # "2-1 F "
+GUTTER = 6  # "2-1 F ", "1-2?  " for a doubtful link
 SEPARATOR = " | "
+#: links the aligner is less sure of than this are marked "?" (and counted by ``align align``)
+DOUBTFUL = 0.5
 
 
 @click.command()
 @click.argument("tei_file", type=click.Path(path_type=Path))
 @click.option("--width", type=click.IntRange(min=40), default=None,
               help="Line width (default: the terminal's width, or $COLUMNS, or 100).")
-def show(tei_file: Path, width: int | None) -> None:
+@click.option("--below", type=click.FloatRange(0.0, 1.0), default=None,
+              help="Only the links whose confidence (an aligned pair's @cert) is below this, "
+                   "the ones to check first.")
+def show(tei_file: Path, width: int | None, below: float | None) -> None:
     """Print the sentence pairs of an aligned TEI file side by side.
 
-    One row per link (an n-m link is one row); the gutter gives the link kind
-    and marks headings (H), bullets (B) and page furniture (F).
+    One row per link (an n-m link is one row); the gutter gives the link kind,
+    "?" when the aligner was unsure of the link (confidence below 0.5), and
+    marks headings (H), bullets (B) and page furniture (F).
     """
     from align.tei import read_tei
 
     doc = read_tei(tei_file)
     width = width or shutil.get_terminal_size((100, 24)).columns
-    for line in render(doc, max(width, 40)):
+    for line in render(doc, max(width, 40), below):
         click.echo(line)
 
 
-def render(doc, width: int) -> list[str]:
-    """The lines `align show` prints for ``doc`` at ``width`` columns."""
+def render(doc, width: int, below: float | None = None) -> list[str]:
+    """The lines `align show` prints for ``doc`` at ``width`` columns (only
+    the links with a confidence below ``below``, if given)."""
     column = (width - GUTTER - len(SEPARATOR)) // 2
     prov = doc.provenance
     engine = " ".join(part for part in (prov.engine, prov.engine_version, prov.model, prov.model_version) if part)
@@ -44,7 +51,9 @@ def render(doc, width: int) -> list[str]:
         f"{prov.method}: {engine}" if engine else "",
         f"{len(doc.links)} links, {len(doc.source.sentences())} {doc.source.lang} sentences, "
         f"{len(doc.target.sentences())} {doc.target.lang} sentences",
-        "gutter: link kind; H heading, B bullet, F furniture",
+        "gutter: link kind; H heading, B bullet, F furniture"
+        + (f"; ? confidence below {DOUBTFUL}" if _scored(doc) else ""),
+        f"links with a confidence below {below} only" if below is not None else "",
     ]
     lines = [wrapped for line in header if line for wrapped in textwrap.wrap(line, width)]
     lines.append("-" * (GUTTER + 2 * column + len(SEPARATOR)))
@@ -52,12 +61,15 @@ def render(doc, width: int) -> list[str]:
     target_at = _sentence_index(doc.target)
     previous_paragraph = None
     for link in doc.links:
+        if below is not None and not (link.confidence is not None and link.confidence < below):
+            continue
         placed = [source_at[i] for i in link.source] or [target_at[i] for i in link.target]
         paragraph = placed[0][0]
         if previous_paragraph is not None and paragraph is not previous_paragraph:
             lines.append("")
         previous_paragraph = paragraph
-        gutter = f"{link.kind} {KIND_MARKS.get(paragraph.kind, '?')}".ljust(GUTTER)
+        unsure = "?" if link.confidence is not None and link.confidence < DOUBTFUL else " "
+        gutter = f"{link.kind}{unsure}{KIND_MARKS.get(paragraph.kind, '?')}".ljust(GUTTER)
         left = _wrap(" ".join(source_at[i][1].text for i in link.source), column)
         right = _wrap(" ".join(target_at[i][1].text for i in link.target), column)
         for n, (a, b) in enumerate(zip_longest(left, right, fillvalue="")):
@@ -67,6 +79,10 @@ def render(doc, width: int) -> list[str]:
                 lines += textwrap.wrap(f"! {i}: {note}", width, initial_indent=" " * GUTTER,
                                        subsequent_indent=" " * (GUTTER + 2))
     return lines
+
+
+def _scored(doc) -> bool:
+    return any(link.confidence is not None for link in doc.links)
 
 
 def _sentence_index(document) -> dict:

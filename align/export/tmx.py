@@ -9,6 +9,7 @@ empty side is an empty segment. Each unit keeps where it came from in
     <prop type="x-align-link">fr.s2 fr.s3;en.s2</prop>
     <prop type="x-align-paragraph">fr.p2</prop>
     <prop type="x-align-kind">body</prop>
+    <prop type="x-align-confidence">0.973</prop>   (links found by the aligner)
 
 Problems noted on a sentence (``Sentence.notes``) become ``<note>``.
 """
@@ -25,6 +26,7 @@ SUFFIX = ".tmx"
 PROP_LINK = "x-align-link"
 PROP_PARAGRAPH = "x-align-paragraph"
 PROP_KIND = "x-align-kind"
+PROP_CONFIDENCE = "x-align-confidence"
 
 
 def to_bytes(doc: AlignedDocument) -> bytes:
@@ -45,11 +47,14 @@ def to_bytes(doc: AlignedDocument) -> bytes:
             for note in notes[sentence_id]:
                 unit.addnote(f"{sentence_id}: {note}")
         paragraph = paragraph_of[(link.source or link.target)[0]]
-        _add_props(unit, {
+        props = {
             PROP_LINK: f"{' '.join(link.source)};{' '.join(link.target)}",
             PROP_PARAGRAPH: paragraph.id,
             PROP_KIND: paragraph.kind,
-        })
+        }
+        if link.confidence is not None:
+            props[PROP_CONFIDENCE] = f"{link.confidence:.3f}"
+        _add_props(unit, props)
     return bytes(memory)
 
 
