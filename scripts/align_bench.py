@@ -9,6 +9,10 @@ imports). nltk's ``align_blocks`` fills the full n x m table in pure Python:
 it is run on square prefixes (``--nltk-sizes``) and its time and memory are
 extrapolated quadratically to the full size, which the output says.
 
+The "+confidence" rows align with :func:`align_sentences_with_confidence`,
+as ``align align`` does: the same links plus each link's posterior
+probability (one more forward-backward pass over the final band).
+
 When Apertium is installed, the mt method is measured too: the French side is
 translated once, up front (that time is printed on its own line), and the
 child process aligns with those translations, so its row is the aligner's
@@ -20,6 +24,7 @@ own time and memory, comparable with the others.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import resource
 import subprocess
@@ -63,15 +68,18 @@ def child(method: str, size: int, translations_file: str | None = None) -> dict:
     else:
         import numpy  # noqa: F401  (imported before the baseline is taken)
 
-        from align.aligners import align_sentences
+        from align.aligners import align_sentences, align_sentences_with_confidence
 
-        run = lambda: align_sentences(src, tgt, method=method, translate=translate)  # noqa: E731
+        name, _, scored = method.partition("+")
+        align = align_sentences_with_confidence if scored else align_sentences
+        run = lambda: align(src, tgt, method=name, translate=translate)  # noqa: E731
     baseline = _peak_rss_mb()
     start, cpu_start = time.perf_counter(), time.process_time()
     links = run()
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    pairs = [(tuple(link[0]), tuple(link[1])) for link in links] if method != "nltk" else []
     return {"method": method, "size": size, "seconds": seconds, "cpu": cpu, "links": len(links),
-            "peak_mb": _peak_rss_mb() - baseline}
+            "links_hash": hashlib.sha256(repr(pairs).encode()).hexdigest(), "peak_mb": _peak_rss_mb() - baseline}
 
 
 def measure(method: str, size: int, translations_file: str | None = None) -> dict:
@@ -118,11 +126,11 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.scaling.split(",") if s] + [args.size]
     rows = []
     with tempfile.TemporaryDirectory() as folder:
-        methods = [("gale-church", None), ("anchors", None)]
+        methods = [("gale-church", None), ("anchors", None), ("anchors+confidence", None)]
         if not args.no_mt:
             translations_file = translate_french(max(sizes), Path(folder))
             if translations_file:
-                methods.append(("mt", translations_file))
+                methods += [("mt", translations_file), ("mt+confidence", translations_file)]
         for method, translations_file in methods:
             for size in sizes:
                 rows.append(measure(method, size, translations_file))
@@ -139,14 +147,26 @@ def main(argv: list[str] | None = None) -> int:
           f"{largest['size']} (x{factor:.0f}): ~{nltk_seconds:.0f} s ({nltk_cpu:.0f} s CPU), ~{nltk_mb:.0f} MB")
     for row in rows:
         if row["size"] == args.size:
-            print(f"{row['method']:<12} {args.size} x {args.size}: {row['seconds']:.1f} s "
+            print(f"{row['method']:<18} {args.size} x {args.size}: {row['seconds']:.1f} s "
                   f"({row['cpu']:.1f} s CPU), {row['peak_mb']:.0f} MB peak; nltk/align CPU-time ratio "
                   f"~{nltk_cpu / max(row['cpu'], 1e-9):.0f}x (extrapolated)")
+    _print_confidence_cost(rows, args.size)
     return 0
 
 
+def _print_confidence_cost(rows: list[dict], size: int) -> None:
+    """What scoring the links adds to each method's own time and memory."""
+    plain = {row["method"]: row for row in rows if row["size"] == size}
+    for method, row in plain.items():
+        base = plain.get(method.partition("+")[0])
+        if base is not None and method != base["method"]:
+            print(f"{method}: the confidences add {row['seconds'] - base['seconds']:.1f} s "
+                  f"({row['seconds'] / base['seconds']:.2f}x the links alone), "
+                  f"{row['peak_mb'] - base['peak_mb']:+.0f} MB peak; same links: {row['links_hash'] == base['links_hash']}")
+
+
 def _print_row(row: dict) -> None:
-    print(f"{row['method']:<12} {row['size']:>6} x {row['size']:<6} {row['seconds']:8.2f} s "
+    print(f"{row['method']:<18} {row['size']:>6} x {row['size']:<6} {row['seconds']:8.2f} s "
           f"({row['cpu']:.2f} s CPU) "
           f"{row['peak_mb']:8.1f} MB peak above baseline  ({row['links']} links)", flush=True)
 

@@ -11,6 +11,12 @@ books) and the mean F1 over the books.
 
     python3 scripts/align_eval.py [--data DIR] [--methods nltk,gale-church,anchors,mt]
 
+Then, for align's methods, how well each link's confidence
+(:func:`align.aligners.align_sentences_with_confidence`, its posterior
+probability) predicts that the link is right: the links of all books pooled
+in bins of confidence, with the share of them that are correct
+(``--no-confidence`` leaves this out).
+
 ``--held-out`` checks the tuned global parameters leave one book out: for
 each book, the setting with the best mean F1 on the other five books is chosen
 and the held-out book is scored with it. The settings are the lexical weight
@@ -110,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--methods", default=",".join(METHODS))
     parser.add_argument("--held-out", action="store_true",
                         help="leave-one-book-out check of the lexical weight (anchors, mt)")
+    parser.add_argument("--no-confidence", action="store_true", help="leave out the confidence calibration table")
     parser.add_argument("--grid", default="3,6,10,15,20,30")
     parser.add_argument("--lexicon-grid", default="1,2/0.1,0.3,1.0/0.2,0.3,0.5",
                         help="PER_WORD values / MAX_SHARE values / MIN_DICE values")
@@ -146,7 +153,40 @@ def main(argv: list[str] | None = None) -> int:
         p, r, f = prf(*totals[method])
         mean = sum(f1s[method]) / len(f1s[method])
         print(f"{'':<24} {method:<12} {p:6.3f} {r:6.3f} {f:6.3f} {mean:7.3f} {min(f1s[method]):6.3f}")
+    scored_methods = [m for m in methods if m != "nltk"]
+    if scored_methods and not args.no_confidence:
+        print()
+        calibration(books, scored_methods, translate)
     return 0
+
+
+#: confidence bins of the calibration table (lower bounds; the last bin ends at 1 inclusive)
+BINS = (0.0, 0.5, 0.7, 0.9, 0.99)
+
+
+def calibration(books: list[Path], methods: list[str], translate) -> None:
+    """Per method: the links of every book pooled by confidence bin, with the
+    share that are right. A useful confidence has few wrong links at the top
+    and many at the bottom; a calibrated one has precision ~ mean confidence."""
+    from align.aligners import align_sentences_with_confidence
+
+    print(f"{'confidence calibration':<24} {'method':<12} {'bin':<12} {'links':>6} {'share':>6} "
+          f"{'mean conf':>9} {'precision':>9}")
+    for method in methods:
+        scored = []
+        for folder in books:
+            src, tgt, gold = load_book(folder)
+            gold_set = set(gold)
+            for s, t, c in align_sentences_with_confidence(src, tgt, method=method, translate=translate):
+                scored.append((c, (tuple(s), tuple(t)) in gold_set))
+        for low, high in zip(BINS, BINS[1:] + (1.01,)):
+            in_bin = [(c, right) for c, right in scored if low <= c < high]
+            if not in_bin:
+                continue
+            label = f"[{low:.2f}, {min(high, 1.0):.2f}{']' if high > 1 else ')'}"
+            print(f"{'':<24} {method:<12} {label:<12} {len(in_bin):6d} {len(in_bin) / len(scored):6.1%} "
+                  f"{sum(c for c, _ in in_bin) / len(in_bin):9.3f} "
+                  f"{sum(right for _, right in in_bin) / len(in_bin):9.3f}", flush=True)
 
 
 def held_out(books: list[Path], methods: list[str], translate, grid: list[float], lexicon_grid: str) -> int:

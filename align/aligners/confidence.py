@@ -78,8 +78,12 @@ class Forward:
         return float(row[k]) if 0 <= k < len(row) else _NEG
 
 
-def forward(lattice: Lattice) -> Forward:
-    """The forward pass (see the module docstring)."""
+def forward(lattice: Lattice, wanted: dict[int, list[tuple[int, int]]] | None = None,
+            found: dict[tuple[int, int, int], float] | None = None) -> Forward:
+    """The forward pass (see the module docstring). ``wanted[i]`` lists
+    (type index, column) pairs of joined links ending in row ``i`` whose
+    cost (prior included) to store in ``found[(i, type, column)]``: the pass
+    computes every cost of the band anyway."""
     sides, n_joined = lattice.sides, len(lattice.joined)
     n, m = sides.shape
     span_of = np.array([a for a, _ in S._TYPES])
@@ -96,7 +100,10 @@ def forward(lattice: Lattice) -> Forward:
                 ends[0] = 0.0  # the start
         else:
             cand = ring[((i - span_of) % slots)[:, None], cols[None, :] + S._PAD - shift_of]
-            cand[:n_joined] -= lattice.prior[:, None] + lattice.costs.row(i, cols)
+            costs = lattice.prior[:, None] + lattice.costs.row(i, cols)
+            for t, j in (wanted or {}).get(i, ()):
+                found[(i, t, j)] = float(costs[t, j - cols[0]])
+            cand[:n_joined] -= costs
             cand[n_joined:] -= (lattice.deletion + [lattice.costs.src_crossings(i, a)
                                                     for a, _ in S._DELETIONS])[:, None]
             ends = np.logaddexp.reduce(cand, axis=0)
@@ -132,8 +139,8 @@ def reverse(lattice: Lattice) -> Lattice:
     reversed_sides = replace(
         sides,
         src_len=sides.src_len[::-1].copy(), tgt_len=sides.tgt_len[::-1].copy(),
-        src_vec=None if sides.src_vec is None else sides.src_vec[::-1].copy(),
-        tgt_vec=None if sides.tgt_vec is None else sides.tgt_vec[::-1].copy(),
+        src_vec=None if sides.src_vec is None else sides.src_vec[::-1],  # views: the costs copy what they use
+        tgt_vec=None if sides.tgt_vec is None else sides.tgt_vec[::-1],
         src_breaks=_reverse_starts(sides.src_breaks), tgt_breaks=_reverse_starts(sides.tgt_breaks),
     )
     return Lattice(reversed_sides, (m - lattice.hi[::-1]).copy(), (m - lattice.lo[::-1]).copy())
@@ -153,7 +160,12 @@ def link_confidence(sides: S.Sides, lo: np.ndarray, hi: np.ndarray, links: list[
     """Confidence of each of ``links`` (the search's result on ``sides``, in the
     band ``lo``/``hi``), between 0 and 1 (see the module docstring)."""
     lattice = Lattice(sides, lo, hi)
-    ahead = forward(lattice)
+    wanted: dict[int, list[tuple[int, int]]] = {}
+    for i0, i1, j0, j1 in links:
+        if i1 > i0 and j1 > j0 and (i1 - i0, j1 - j0) in lattice.joined:
+            wanted.setdefault(i1, []).append((lattice.joined.index((i1 - i0, j1 - j0)), j1))
+    link_costs: dict[tuple[int, int, int], float] = {}
+    ahead = forward(lattice, wanted, link_costs)
     back_lattice = reverse(lattice)
     behind = forward(back_lattice)
     n, m = sides.shape
@@ -169,18 +181,22 @@ def link_confidence(sides: S.Sides, lo: np.ndarray, hi: np.ndarray, links: list[
         elif j1 == j0:
             confidence[k] = src_free[i0:i1].min()
         else:
-            confidence[k] = _joined_posterior(lattice, ahead, behind, log_z, (i0, i1, j0, j1))
+            confidence[k] = _joined_posterior(lattice, ahead, behind, log_z, (i0, i1, j0, j1), link_costs)
     return np.clip(confidence, 0.0, 1.0)
 
 
-def _joined_posterior(lattice: Lattice, ahead: Forward, behind: Forward, log_z: float, link: Range) -> float:
+def _joined_posterior(lattice: Lattice, ahead: Forward, behind: Forward, log_z: float, link: Range,
+                      known: dict[tuple[int, int, int], float] | None = None) -> float:
+    """P(link); its cost is looked up in ``known`` (from the forward pass) or computed."""
     i0, i1, j0, j1 = link
     n, m = lattice.sides.shape
     kind = (i1 - i0, j1 - j0)
     if kind not in lattice.joined:
         return 0.0  # a link type the search does not make
     t = lattice.joined.index(kind)
-    cost = lattice.prior[t] + lattice.costs.costs(np.array([i1]), np.array([j1]))[0, t, 0]
+    cost = (known or {}).get((i1, t, j1))
+    if cost is None:
+        cost = lattice.prior[t] + lattice.costs.costs(np.array([i1]), np.array([j1]))[0, t, 0]
     return math.exp(min(0.0, ahead.at(i0, j0) - cost + behind.at(n - i1, m - j1) - log_z))
 
 
