@@ -306,6 +306,20 @@ def test_tmx_units_carry_the_aligners_confidence(tmp_path, doc):
     assert [unit.get("x-align-confidence") for unit in props] == [None, None, None, "0.310", None, None, None, None]
 
 
+def test_xces_links_carry_the_confidence_as_certainty(tmp_path, doc):
+    files = xces_export.export(scored(doc, {1: 0.5}), tmp_path / "article.xml")
+    links = [link for f in files for link in parse_xml(f).iter("link")]
+    assert [link.get("certainty") for link in links][:3] == [None, "0.500", None]
+
+
+def test_tmx_import_gives_back_the_confidences(tmp_path, doc):
+    path = tmp_path / "article.tmx"
+    tmx_export.export(scored(doc, {0: 0.31, 7: 1.0}), path)
+    text = path.read_text(encoding="utf-8").replace(">1.000<", ">1.5<")  # not a probability: dropped
+    path.write_text(text.replace(">0.310<", ">0.31<"), encoding="utf-8")
+    assert [link.confidence for link in read_tmx(path).links] == [0.31] + [None] * 7
+
+
 def test_html_header_shows_provenance(tmp_path, doc):
     page = html_export.export(doc, tmp_path / "article.html")[0]
     header = next(parse_xml(page).iter(f"{XHTML}header"))

@@ -48,9 +48,11 @@ class _Builder:
         self.source = Document(source_lang, [])
         self.target = Document(target_lang, [])
         self.pairs: list[tuple[Sentence | None, Sentence | None]] = []
+        self.confidences: list[float | None] = []
         self._key: object = object()
 
-    def add(self, source_text: str, target_text: str, paragraph_key: object, kind: str = "body") -> None:
+    def add(self, source_text: str, target_text: str, paragraph_key: object, kind: str = "body",
+            confidence: float | None = None) -> None:
         """Add one link; rows with the same ``paragraph_key`` in a row share a paragraph."""
         if not source_text.strip() and not target_text.strip():
             return
@@ -65,12 +67,14 @@ class _Builder:
         if target:
             self.target.paragraphs[-1].sentences.append(target)
         self.pairs.append((source, target))
+        self.confidences.append(confidence)
 
     def build(self, provenance: Provenance) -> AlignedDocument:
         for document in (self.source, self.target):
             document.paragraphs = [p for p in document.paragraphs if p.sentences]
             number(document)
-        links = [Link((s.id,) if s else (), (t.id,) if t else ()) for s, t in self.pairs]
+        links = [Link((s.id,) if s else (), (t.id,) if t else (), c)
+                 for (s, t), c in zip(self.pairs, self.confidences)]
         return AlignedDocument(self.source, self.target, links, provenance)
 
 
@@ -101,7 +105,7 @@ def read_tmx(path: str | os.PathLike[str], source_lang: str = "fr", target_lang:
     """
     from lxml import etree
 
-    from align.export.tmx import PROP_KIND, PROP_PARAGRAPH
+    from align.export.tmx import PROP_CONFIDENCE, PROP_KIND, PROP_PARAGRAPH
     from align.tei import safe_parser
 
     path = Path(path)
@@ -123,7 +127,8 @@ def read_tmx(path: str | os.PathLike[str], source_lang: str = "fr", target_lang:
         props = {prop.get("type", ""): prop.text or "" for prop in tu.findall("prop")}
         kind = props.get(PROP_KIND, "body")
         builder.add(_variant_text(tu, source_lang), _variant_text(tu, target_lang),
-                    props.get(PROP_PARAGRAPH, index), kind if kind in PARAGRAPH_KINDS else "body")
+                    props.get(PROP_PARAGRAPH, index), kind if kind in PARAGRAPH_KINDS else "body",
+                    _probability(props.get(PROP_CONFIDENCE)))
     if not builder.pairs:
         raise InputError(f"{path}: no translation unit with {source_lang} or {target_lang} text")
     header = root.find("header")
@@ -133,6 +138,16 @@ def read_tmx(path: str | os.PathLike[str], source_lang: str = "fr", target_lang:
     if tool:
         provenance.settings["creationtool"] = tool
     return builder.build(provenance)
+
+
+def _probability(text: str | None) -> float | None:
+    """An ``x-align-confidence`` prop as a number; anything else (another
+    tool's prop of that name, say) is not a confidence and reads as None."""
+    try:
+        value = float(text) if text is not None else None
+    except ValueError:
+        return None
+    return value if value is not None and 0.0 <= value <= 1.0 else None
 
 
 #: TMX inline elements whose content is native code (markup of the original format), not text

@@ -8,7 +8,9 @@ Sentence ids are align's ids, so a link reads::
 
     <link id="SL2" type="2-1" xtargets="fr.s2 fr.s3;en.s2"/>
 
-and an empty side is an empty list (``xtargets="fr.s4;"``), as in OPUS.
+and an empty side is an empty list (``xtargets="fr.s4;"``), as in OPUS. A link
+found by the sentence aligner has ``certainty``, its confidence (OPUS's attribute
+for an aligner's score).
 """
 
 from __future__ import annotations
@@ -39,8 +41,10 @@ def alignment_tree(doc: AlignedDocument, from_doc: str, to_doc: str):
     root = etree.Element("cesAlign", version=VERSION)
     group = etree.SubElement(root, "linkGrp", targType="s", fromDoc=from_doc, toDoc=to_doc)
     for number, link in enumerate(doc.links, start=1):
-        etree.SubElement(group, "link", id=f"SL{number}", type=link.kind,
-                         xtargets=f"{' '.join(link.source)};{' '.join(link.target)}")
+        element = etree.SubElement(group, "link", id=f"SL{number}", type=link.kind,
+                                   xtargets=f"{' '.join(link.source)};{' '.join(link.target)}")
+        if link.confidence is not None:
+            element.set("certainty", f"{link.confidence:.3f}")  # as OPUS writes its aligners' scores
     return root
 
 
