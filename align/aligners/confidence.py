@@ -80,10 +80,12 @@ class Forward:
 
 def forward(lattice: Lattice, wanted: dict[int, list[tuple[int, int]]] | None = None,
             found: dict[tuple[int, int, int], float] | None = None) -> Forward:
-    """The forward pass (see the module docstring). ``wanted[i]`` lists
-    (type index, column) pairs of joined links ending in row ``i`` whose
-    cost (prior included) to store in ``found[(i, type, column)]``: the pass
-    computes every cost of the band anyway."""
+    """The forward pass (see the module docstring).
+
+    ``wanted[i]`` names joined links ending in row ``i`` as (type index,
+    column) pairs; their costs (prior included) are stored in
+    ``found[(i, type, column)]``, since the pass computes every cost of the
+    band anyway."""
     sides, n_joined = lattice.sides, len(lattice.joined)
     n, m = sides.shape
     span_of = np.array([a for a, _ in S._TYPES])
