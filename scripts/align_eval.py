@@ -17,6 +17,13 @@ probability) predicts that the link is right: the links of all books pooled
 in bins of confidence, with the share of them that are correct
 (``--no-confidence`` leaves this out).
 
+``--confidence-held-out`` checks the confidence's temperature
+(:data:`align.aligners.confidence.TEMPERATURE`, ``LENGTH_ONLY_TEMPERATURE`` for
+gale-church) leave one book out: for each
+book, the temperature of ``--temperatures`` with the best Brier score (mean
+squared difference between confidence and correctness) on the other five,
+and the held-out book's Brier score with it and with 1.
+
 ``--held-out`` checks the tuned global parameters leave one book out: for
 each book, the setting with the best mean F1 on the other five books is chosen
 and the held-out book is scored with it. The settings are the lexical weight
@@ -117,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--held-out", action="store_true",
                         help="leave-one-book-out check of the lexical weight (anchors, mt)")
     parser.add_argument("--no-confidence", action="store_true", help="leave out the confidence calibration table")
+    parser.add_argument("--confidence-held-out", action="store_true",
+                        help="leave-one-book-out check of the confidence's temperature")
+    parser.add_argument("--temperatures", default="1,1.25,1.5,2,3")
     parser.add_argument("--grid", default="3,6,10,15,20,30")
     parser.add_argument("--lexicon-grid", default="1,2/0.1,0.3,1.0/0.2,0.3,0.5",
                         help="PER_WORD values / MAX_SHARE values / MIN_DICE values")
@@ -129,6 +139,10 @@ def main(argv: list[str] | None = None) -> int:
     if not books:
         parser.error(f"no books in {args.data}")
     translate = apertium_translate() if "mt" in methods else None
+    if args.confidence_held_out:
+        for method in [m for m in methods if m != "nltk"]:
+            temperature_held_out(books, method, translate, [float(t) for t in args.temperatures.split(",")])
+        return 0
     if args.held_out:
         return held_out(books, [m for m in methods if m in ("anchors", "mt")], translate,
                         [float(w) for w in args.grid.split(",")], args.lexicon_grid)
@@ -168,17 +182,10 @@ def calibration(books: list[Path], methods: list[str], translate) -> None:
     """Per method: the links of every book pooled by confidence bin, with the
     share that are right. A useful confidence has few wrong links at the top
     and many at the bottom; a calibrated one has precision ~ mean confidence."""
-    from align.aligners import align_sentences_with_confidence
-
     print(f"{'confidence calibration':<24} {'method':<12} {'bin':<12} {'links':>6} {'share':>6} "
           f"{'mean conf':>9} {'precision':>9}")
     for method in methods:
-        scored = []
-        for folder in books:
-            src, tgt, gold = load_book(folder)
-            gold_set = set(gold)
-            for s, t, c in align_sentences_with_confidence(src, tgt, method=method, translate=translate):
-                scored.append((c, (tuple(s), tuple(t)) in gold_set))
+        scored = [x for folder in books for x in scored_links(folder, method, translate)]
         for low, high in zip(BINS, BINS[1:] + (1.01,)):
             in_bin = [(c, right) for c, right in scored if low <= c < high]
             if not in_bin:
@@ -187,6 +194,41 @@ def calibration(books: list[Path], methods: list[str], translate) -> None:
             print(f"{'':<24} {method:<12} {label:<12} {len(in_bin):6d} {len(in_bin) / len(scored):6.1%} "
                   f"{sum(c for c, _ in in_bin) / len(in_bin):9.3f} "
                   f"{sum(right for _, right in in_bin) / len(in_bin):9.3f}", flush=True)
+
+
+def scored_links(folder: Path, method: str, translate) -> list[tuple[float, bool]]:
+    """(confidence, right) for every link align finds in one book."""
+    from align.aligners import align_sentences_with_confidence
+
+    src, tgt, gold = load_book(folder)
+    gold_set = set(gold)
+    return [(c, (tuple(s), tuple(t)) in gold_set)
+            for s, t, c in align_sentences_with_confidence(src, tgt, method=method, translate=translate)]
+
+
+def brier(scored: list[tuple[float, bool]]) -> float:
+    return sum((c - right) ** 2 for c, right in scored) / len(scored)
+
+
+def temperature_held_out(books: list[Path], method: str, translate, temperatures: list[float]) -> None:
+    from align.aligners import confidence
+
+    saved = confidence.TEMPERATURE, confidence.LENGTH_ONLY_TEMPERATURE
+    scored = {}
+    try:
+        for temperature in temperatures + [1.0]:
+            confidence.TEMPERATURE = confidence.LENGTH_ONLY_TEMPERATURE = temperature
+            scored[temperature] = {book.name: scored_links(book, method, translate) for book in books}
+    finally:
+        confidence.TEMPERATURE, confidence.LENGTH_ONLY_TEMPERATURE = saved
+    print(f"{method}: Brier score of the confidence per temperature (pooled over the books)")
+    for temperature in temperatures:
+        print(f"  T {temperature:<5} {brier([x for links in scored[temperature].values() for x in links]):.4f}")
+    for book in books:
+        others = [b.name for b in books if b != book]
+        best = min(temperatures, key=lambda t: brier([x for b in others for x in scored[t][b]]))
+        print(f"  held out {book.name:<24} T {best} (best on the other five): Brier {brier(scored[best][book.name]):.4f}"
+              f" (T 1: {brier(scored[1.0][book.name]):.4f})", flush=True)
 
 
 def held_out(books: list[Path], methods: list[str], translate, grid: list[float], lexicon_grid: str) -> int:

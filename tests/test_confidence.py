@@ -52,12 +52,12 @@ def every_path(lattice: confidence.Lattice):
     yield from walk(0, 0, False)
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_posteriors_equal_the_sums_over_every_path(seed):
+@pytest.mark.parametrize("seed, temperature", [(0, None), (1, 1.0), (2, 2.5)])
+def test_posteriors_equal_the_sums_over_every_path(seed, temperature):
     sides = small_sides(seed)
     n, m = sides.shape
     lo, hi = np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
-    lattice = confidence.Lattice(sides, lo, hi)
+    lattice = confidence.Lattice(sides, lo, hi, temperature)
     paths = list(every_path(lattice))
     log_z = np.logaddexp.reduce([w for w, _ in paths])
     weight: dict[tuple[int, int, int, int], float] = {}
@@ -70,13 +70,25 @@ def test_posteriors_equal_the_sums_over_every_path(seed):
     assert behind.at(n, m) == pytest.approx(log_z, abs=1e-9)  # backwards, the same total
 
     joined = [move for move in weight if move[0] < move[1] and move[2] < move[3]]
-    posteriors = confidence.link_confidence(sides, lo, hi, joined)
+    posteriors = confidence.link_confidence(sides, lo, hi, joined, temperature)
     assert posteriors == pytest.approx([weight[move] for move in joined], abs=1e-9)
 
     src_free = [sum(p for (i0, i1, j0, j1), p in weight.items() if j0 == j1 and i0 <= s < i1) for s in range(n)]
     tgt_free = [sum(p for (i0, i1, j0, j1), p in weight.items() if i0 == i1 and j0 <= t < j1) for t in range(m)]
-    assert confidence.link_confidence(sides, lo, hi, [(s, s + 1, 0, 0) for s in range(n)]) == pytest.approx(src_free, abs=1e-9)
-    assert confidence.link_confidence(sides, lo, hi, [(0, 0, t, t + 1) for t in range(m)]) == pytest.approx(tgt_free, abs=1e-9)
+    deleted = [(s, s + 1, 0, 0) for s in range(n)]
+    inserted = [(0, 0, t, t + 1) for t in range(m)]
+    assert confidence.link_confidence(sides, lo, hi, deleted, temperature) == pytest.approx(src_free, abs=1e-9)
+    assert confidence.link_confidence(sides, lo, hi, inserted, temperature) == pytest.approx(tgt_free, abs=1e-9)
+
+
+def test_the_temperature_flattens_the_posteriors_but_keeps_their_order():
+    sides = small_sides(5, n=12, m=14)
+    lo, hi = np.zeros(13, dtype=np.int64), np.full(13, 14, dtype=np.int64)
+    links = search.banded_dp(sides, lo, hi)
+    sharp = confidence.link_confidence(sides, lo, hi, links, temperature=1.0)
+    flat = confidence.link_confidence(sides, lo, hi, links, temperature=3.0)
+    assert flat.mean() < sharp.mean()
+    assert np.corrcoef(sharp, flat)[0, 1] > 0.5
 
 
 def test_every_sentence_is_covered_with_total_probability_one():
