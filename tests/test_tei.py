@@ -361,6 +361,15 @@ def test_show_below_lists_only_the_links_to_check(written, run_align):
     assert result.exit_code == 0, result.stderr
     rows = [line for line in result.stdout.splitlines() if line[:3] in ("1-1", "1-2", "2-1", "1-0", "0-1")]
     assert len(rows) == 1 and rows[0].startswith("1-2?")
+    assert "1 link with a confidence below 0.5 (of 7)" in result.stdout
+
+
+def test_show_below_on_a_file_without_confidences_says_why_it_shows_nothing(tmp_path, run_align):
+    doc = example_document()
+    doc.links = [Link(link.source, link.target) for link in doc.links]
+    tei.write_tei(doc, tmp_path / "translation.tei.xml")
+    result = run_align("show", tmp_path / "translation.tei.xml", "--below", "0.5")
+    assert result.exit_code == 0 and "no link has a confidence (@cert)" in result.stdout
 
 
 def test_show_wraps_long_sentences_to_the_width(tmp_path, run_align):

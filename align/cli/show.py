@@ -53,7 +53,7 @@ def render(doc, width: int, below: float | None = None) -> list[str]:
         f"{len(doc.target.sentences())} {doc.target.lang} sentences",
         "gutter: link kind; H heading, B bullet, F furniture"
         + (f"; ? confidence below {DOUBTFUL}" if _scored(doc) else ""),
-        f"links with a confidence below {below} only" if below is not None else "",
+        _filter_line(doc, below),
     ]
     lines = [wrapped for line in header if line for wrapped in textwrap.wrap(line, width)]
     lines.append("-" * (GUTTER + 2 * column + len(SEPARATOR)))
@@ -79,6 +79,15 @@ def render(doc, width: int, below: float | None = None) -> list[str]:
                 lines += textwrap.wrap(f"! {i}: {note}", width, initial_indent=" " * GUTTER,
                                        subsequent_indent=" " * (GUTTER + 2))
     return lines
+
+
+def _filter_line(doc, below: float | None) -> str:
+    if below is None:
+        return ""
+    if not _scored(doc):
+        return "no link has a confidence (@cert): only `align align` writes them, so --below shows nothing"
+    shown = sum(1 for link in doc.links if link.confidence is not None and link.confidence < below)
+    return f"{_count(shown, 'link')} with a confidence below {below} (of {len(doc.links)})"
 
 
 def _scored(doc) -> bool:
