@@ -151,6 +151,11 @@
         <span class="legend-item furniture">page furniture (not translated)</span>
         <mark class="term">glossary term</mark>
         <span class="note">problem note</span>
+        <xsl:if test="/t:TEI/t:text/t:linkGrp/t:link[@cert]">
+          <span class="legend-item doubtful">
+            <xsl:value-of select="concat('? aligner unsure (confidence below ', $doubtful-below, ')')"/>
+          </span>
+        </xsl:if>
       </p>
     </header>
   </xsl:template>

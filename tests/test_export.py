@@ -297,6 +297,13 @@ def test_html_marks_the_links_the_aligner_was_unsure_of(tmp_path, doc):
     assert [row.get("data-cert") for row in rows[2:5]] == [None, "0.310", "0.970"]
     assert rows[3].find(f"{XHTML}td").get("title").endswith("aligner confidence 0.310")
     assert "tr.link.doubtful" in (tmp_path / "align.css").read_text(encoding="utf-8")
+    legend = [span.text for span in parse_xml(page).iter(f"{XHTML}span") if "doubtful" in (span.get("class") or "")]
+    assert legend == ["? aligner unsure (confidence below 0.5)"]
+
+
+def test_html_of_a_translation_has_no_confidence_legend(tmp_path, doc):
+    page = html_export.export(doc, tmp_path / "article.html")[0]
+    assert "aligner unsure" not in page.read_text(encoding="utf-8")
 
 
 def test_tmx_units_carry_the_aligners_confidence(tmp_path, doc):
