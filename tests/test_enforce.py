@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 
 import pytest
 
@@ -159,8 +158,7 @@ def test_engine_returning_the_wrong_number_of_lines_is_an_error(glossary):
 
 
 def apertium_engine():
-    if shutil.which("apertium") is None:
-        pytest.skip("apertium not installed")
+    """The real engine; the tests that use it are marked ``apertium``."""
     from align.engines.apertium import ApertiumEngine, apertium_available
 
     if not apertium_available():
@@ -168,6 +166,7 @@ def apertium_engine():
     return ApertiumEngine()
 
 
+@pytest.mark.apertium
 @pytest.mark.parametrize("mode", ["placeholder", "canonical"])
 def test_seed_sentences_are_100_percent_canonical_through_apertium(glossary, seed_sentences, mode):
     engine = apertium_engine()
@@ -175,6 +174,7 @@ def test_seed_sentences_are_100_percent_canonical_through_apertium(glossary, see
     assert all_canonical(seed_sentences, [r.text for r in restored], glossary) == []
 
 
+@pytest.mark.apertium
 def test_apertium_passes_placeholders_through(glossary, seed_sentences):
     """Why placeholder is the default: Apertium keeps every token, no fallback needed."""
     engine = apertium_engine()
@@ -183,6 +183,7 @@ def test_apertium_passes_placeholders_through(glossary, seed_sentences):
     assert all_canonical(seed_sentences, [r.text for r in restored], glossary) == []
 
 
+@pytest.mark.apertium
 def test_apertium_alone_does_not_give_canonical_forms(glossary, seed_sentences):
     raw = apertium_engine().translate_batch(seed_sentences)
     assert len(all_canonical(seed_sentences, raw, glossary)) >= 10  # Choïgou, Kim Jong One, Louhansk...

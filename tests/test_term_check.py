@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -181,10 +180,9 @@ def test_cli_bad_input_is_one_line(run_align, tmp_path):
     assert result.exit_code == 2 and "no such file" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.apertium
 def test_the_english_side_of_a_glossary_translation_passes_the_gate(run_align, seed_files, tmp_path):
     """align translate --glossary, then check-terms --side en: the English is consistent."""
-    if shutil.which("apertium") is None:
-        pytest.skip("apertium not installed")
     glossary_path = data_file("glossaries", "russia-dprk.tsv")
     translated = run_align("translate", *seed_files, "-o", tmp_path, "--engine", "apertium",
                            "--glossary", glossary_path, "--no-cache")
