@@ -47,6 +47,25 @@ def seed_files(shared_dir: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="session")
+def transread_book(shared_dir: Path):
+    """``transread_book("Emma")``: (French sentences, English sentences, gold links) of
+    one TransRead book, links as (French indices, English indices) lists."""
+    import ast
+
+    def load(name: str):
+        folder = shared_dir / "data" / "align" / "transread" / name
+        src = (folder / f"{name}.fr.txt").read_text(encoding="utf-8").splitlines()
+        tgt = (folder / f"{name}.en.txt").read_text(encoding="utf-8").splitlines()
+        gold = []
+        for line in (folder / f"{name}.gold.fr-en").read_text(encoding="utf-8").splitlines():
+            left, right = line.split(":")
+            gold.append((list(ast.literal_eval(left)), list(ast.literal_eval(right))))
+        return src, tgt, gold
+
+    return load
+
+
+@pytest.fixture(scope="session")
 def tei_all_rng(shared_dir: Path):
     """The full TEI P5 RelaxNG schema, compiled once per test session (~15 s)."""
     from lxml import etree

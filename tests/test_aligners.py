@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
 
 from align.aligners import AlignmentError, align_documents, align_sentences, anchors, lexicon, mt, search
-
-BOOKS = "data/align/transread"
-
-
-def load_book(shared_dir: Path, name: str):
-    folder = shared_dir / BOOKS / name
-    src = (folder / f"{name}.fr.txt").read_text(encoding="utf-8").splitlines()
-    tgt = (folder / f"{name}.en.txt").read_text(encoding="utf-8").splitlines()
-    gold = []
-    for line in (folder / f"{name}.gold.fr-en").read_text(encoding="utf-8").splitlines():
-        left, right = line.split(":")
-        gold.append((list(ast.literal_eval(left)), list(ast.literal_eval(right))))
-    return src, tgt, gold
-
 
 def f1(predicted, gold) -> float:
     p = {(tuple(s), tuple(t)) for s, t in predicted}
@@ -280,11 +265,11 @@ def test_features_are_the_same_on_tokenised_and_plain_text():
         anchors.sentence_features(plain))
 
 
-def test_an_extra_english_paragraph_becomes_one_0_n_link(shared_dir):
+def test_an_extra_english_paragraph_becomes_one_0_n_link(transread_book):
     from align.cli.align_texts import presplit_document
 
-    src, tgt, gold = load_book(shared_dir, "LesTravailleursDeLaMer")
-    _, emma_en, _ = load_book(shared_dir, "Emma")
+    src, tgt, gold = transread_book("LesTravailleursDeLaMer")
+    _, emma_en, _ = transread_book("Emma")
     # a paragraph break after gold link 40 on both sides, and four sentences of
     # another book inserted there as an extra English paragraph
     cut_src, cut_tgt = gold[40][0][-1] + 1, gold[40][1][-1] + 1
@@ -302,9 +287,9 @@ def test_an_extra_english_paragraph_becomes_one_0_n_link(shared_dir):
     assert f1(predicted, shifted) > 0.85
 
 
-def test_texts_of_very_different_lengths(shared_dir):
+def test_texts_of_very_different_lengths(transread_book):
     # a three-sentence French summary against 60 English sentences
-    src, tgt, gold = load_book(shared_dir, "LaFauteDeLAbbeMouret")
+    src, tgt, gold = transread_book("LaFauteDeLAbbeMouret")
     picked = [link for link in gold if len(link[0]) == 1 and len(link[1]) == 1 and link[1][0] < 60]
     picked = [picked[5], picked[25], picked[45]]
     french = [src[s[0]] for s, _ in picked]
@@ -325,8 +310,8 @@ def test_texts_of_very_different_lengths(shared_dir):
     ("TheLastOfTheMohicans", "anchors", 0.91),    # measured 0.934 (0.934)
     ("LaFauteDeLAbbeMouret", "gale-church", 0.90),  # measured 0.939
 ])
-def test_f1_against_transread_gold(shared_dir, book, method, threshold):
-    src, tgt, gold = load_book(shared_dir, book)
+def test_f1_against_transread_gold(transread_book, book, method, threshold):
+    src, tgt, gold = transread_book(book)
     links = align_sentences(src, tgt, method=method)
     assert_covers(links, len(src), len(tgt))
     assert f1(links, gold) > threshold
@@ -337,18 +322,18 @@ def test_f1_against_transread_gold(shared_dir, book, method, threshold):
     ("Emma", 0.70),                    # measured 0.706 (anchors 0.692)
     ("LesTravailleursDeLaMer", 0.92),  # measured 0.935 (anchors 0.905)
 ])
-def test_a_translation_makes_the_alignment_better(shared_dir, book, threshold):
+def test_a_translation_makes_the_alignment_better(transread_book, book, threshold):
     from align.engines.apertium import ApertiumEngine
 
-    src, tgt, gold = load_book(shared_dir, book)
+    src, tgt, gold = transread_book(book)
     with_mt = f1(align_sentences(src, tgt, method="mt", translate=ApertiumEngine().translate_batch), gold)
     without = f1(align_sentences(src, tgt, method="anchors"), gold)
     assert with_mt > without
     assert with_mt >= threshold
 
 
-def test_banded_search_matches_the_full_table_and_stays_linear(shared_dir, monkeypatch):
-    src, tgt, gold = load_book(shared_dir, "LesTravailleursDeLaMer")
+def test_banded_search_matches_the_full_table_and_stays_linear(transread_book, monkeypatch):
+    src, tgt, gold = transread_book("LesTravailleursDeLaMer")
     full = align_sentences(src, tgt)
     cells = []
     original = search.banded_dp

@@ -136,22 +136,18 @@ def test_the_banded_search_sums_the_same_both_ways():
 
 
 @pytest.mark.parametrize("method", ["gale-church", "anchors"])
-def test_scoring_does_not_change_the_links(shared_dir, method):
-    from test_aligners import load_book
-
-    src, tgt, _ = load_book(shared_dir, "JaneEyre")
+def test_scoring_does_not_change_the_links(transread_book, method):
+    src, tgt, _ = transread_book("JaneEyre")
     scored = align_sentences_with_confidence(src, tgt, method=method)
     assert [(s, t) for s, t, _ in scored] == align_sentences(src, tgt, method=method)
     assert all(0.0 <= c <= 1.0 for _, _, c in scored)
 
 
-def test_confident_links_are_mostly_right_and_doubtful_ones_often_wrong(shared_dir):
+def test_confident_links_are_mostly_right_and_doubtful_ones_often_wrong(transread_book):
     """Calibration on two gold-aligned books: the confidence means something."""
-    from test_aligners import load_book
-
     right = {True: [], False: []}
     for book in ("Emma", "LesConfessions"):
-        src, tgt, gold = load_book(shared_dir, book)
+        src, tgt, gold = transread_book(book)
         gold = {(tuple(s), tuple(t)) for s, t in gold}
         for s, t, c in align_sentences_with_confidence(src, tgt):
             right[c >= 0.9].append((tuple(s), tuple(t)) in gold)
