@@ -68,6 +68,8 @@ def test_posteriors_equal_the_sums_over_every_path(seed, temperature):
     behind = confidence.forward(confidence.reverse(lattice))
     assert ahead.at(n, m) == pytest.approx(log_z, abs=1e-9)
     assert behind.at(n, m) == pytest.approx(log_z, abs=1e-9)  # backwards, the same total
+    heaviest = max(paths, key=lambda wp: wp[0])[1]
+    assert heaviest == search.banded_dp(sides, lo, hi)  # the same lattice as the search's
 
     joined = [move for move in weight if move[0] < move[1] and move[2] < move[3]]
     posteriors = confidence.link_confidence(sides, lo, hi, joined, temperature)

@@ -67,12 +67,10 @@ class Lattice:
 
     def __post_init__(self) -> None:
         scale = 1.0 / (self.temperature or default_temperature(self.sides))
-        self.joined = [t for t in S._TYPES if t[1] > 0]
-        skip = self.sides.skip_cost()
-        extend = min(skip, S.SKIP_EXTEND)
-        self.skip, self.extend = skip * scale, extend * scale
-        self.prior = scale * np.array([-math.log(S.LINK_PRIORS[t]) for t in self.joined])
-        self.deletion = scale * np.array([skip + (a - 1) * extend for a, _ in S._DELETIONS])
+        fixed = S.fixed_costs(self.sides)
+        self.joined = fixed.joined
+        self.skip, self.extend = fixed.skip * scale, fixed.extend * scale
+        self.prior, self.deletion = fixed.prior * scale, fixed.deletion * scale
         self.costs = _Tempered(S._RowCosts(self.sides, self.lo, self.hi, self.joined), scale)
 
     def band(self, i: int) -> np.ndarray:

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -274,6 +275,25 @@ def project_band(coarse_links, n: int, m: int, width: int,
 
 
 # ------------------------------------------------------------------ the DP
+class FixedCosts(NamedTuple):
+    """The costs of the lattice that do not depend on the sentences' content:
+    what :func:`banded_dp` minimises over and :mod:`.confidence` sums over."""
+
+    joined: list[tuple[int, int]]  # every type but the deletions, in _TYPES order
+    prior: np.ndarray  # -log prior of each joined type
+    skip: float  # the first sentence of an omitted passage (1-0 or 0-1)
+    extend: float  # each further sentence of it
+    deletion: np.ndarray  # each omitted source passage type of _DELETIONS (1-0 .. 4-0)
+
+
+def fixed_costs(sides: Sides) -> FixedCosts:
+    joined = [t for t in _TYPES if t[1] > 0]
+    skip = sides.skip_cost()
+    extend = min(skip, SKIP_EXTEND)
+    return FixedCosts(joined, np.array([-math.log(LINK_PRIORS[t]) for t in joined]), skip, extend,
+                      np.array([skip + (a - 1) * extend for a, _ in _DELETIONS]))
+
+
 def banded_dp(sides: Sides, lo: np.ndarray, hi: np.ndarray) -> list[tuple[int, int, int, int]]:
     """Fill the DP inside the band, one row at a time, and trace the best path back.
 
@@ -283,14 +303,12 @@ def banded_dp(sides: Sides, lo: np.ndarray, hi: np.ndarray) -> list[tuple[int, i
     types of a row are scored as one (types x band) matrix.
     """
     n, m = sides.shape
-    joined = [t for t in _TYPES if t[1] > 0]  # every type but 1-0, in _TYPES order
+    fixed = fixed_costs(sides)
+    joined, skip, extend, deletion_cost = fixed.joined, fixed.skip, fixed.extend, fixed.deletion
     costs = _RowCosts(sides, lo, hi, joined)
-    skip = sides.skip_cost()
-    prior_cost = np.array([-math.log(LINK_PRIORS[t]) for t in joined])[:, None]
+    prior_cost = fixed.prior[:, None]
     span_of = np.array([a for a, _ in _TYPES])  # source sentences of each type, deletions too
     shift_of = np.array([b for _, b in _TYPES])[:, None]  # target sentences (0 for deletions)
-    extend = min(skip, SKIP_EXTEND)
-    deletion_cost = np.array([skip + (a - 1) * extend for a, _ in _DELETIONS])
     n_joined = len(joined)
     slots = _MAX_SPAN + 1
     ring = np.full((slots, m + 1 + _PAD), _INF)
