@@ -65,6 +65,15 @@ class Document:
         raise KeyError(sentence_id)
 
 
+#: decimals of a link's confidence kept in documents and written to files
+CONFIDENCE_DIGITS = 3
+
+
+def format_confidence(confidence: float) -> str:
+    """A link's confidence as written to TEI, TMX and XCES: "0.973"."""
+    return f"{confidence:.{CONFIDENCE_DIGITS}f}"
+
+
 @dataclass(frozen=True)
 class Link:
     """Sentences of the source side joined to sentences of the target side.
@@ -78,6 +87,10 @@ class Link:
     #: the links of a translation, which are certain by construction. Not part
     #: of a link's identity: the same sentences make the same link.
     confidence: float | None = field(default=None, compare=False)
+
+    def confidence_below(self, threshold: float) -> bool:
+        """True for a link the aligner is less sure of than ``threshold`` (never for one without a confidence)."""
+        return self.confidence is not None and self.confidence < threshold
 
     @property
     def kind(self) -> str:

@@ -58,6 +58,7 @@ from align.document import (
     Provenance,
     Sentence,
     TermSpan,
+    format_confidence,
 )
 from align.errors import InputError
 
@@ -374,7 +375,7 @@ def _format_cert(confidence: float) -> str:
     """``@cert`` (TEI's teidata.probability, 0 to 1), three decimals: "0.973"."""
     if not 0.0 <= confidence <= 1.0:
         raise InputError(f"a link's confidence must lie between 0 and 1, not {confidence}")
-    return f"{confidence:.3f}"
+    return format_confidence(confidence)
 
 
 # --------------------------------------------------------------------------- reading

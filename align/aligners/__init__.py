@@ -23,8 +23,6 @@ from typing import Callable, Sequence
 from align.errors import AlignError
 
 METHODS = ("gale-church", "anchors", "mt")
-#: decimals of a link's confidence kept in documents (and written to TEI)
-CONFIDENCE_DIGITS = 3
 IndexLink = tuple[list[int], list[int]]
 #: a link and the aligner's confidence in it (None where it was not asked for)
 ScoredLink = tuple[list[int], list[int], "float | None"]
@@ -121,7 +119,7 @@ def align_documents(fr, en, method: str = "anchors", translate: Translate | None
     aligner's name as engine (plus the MT engine's name and model when one was
     used, in ``settings``).
     """
-    from align.document import AlignedDocument, Link, Provenance
+    from align.document import CONFIDENCE_DIGITS, AlignedDocument, Link, Provenance
 
     src_sentences = fr.sentences()
     tgt_sentences = en.sentences()

@@ -55,7 +55,7 @@ def align_texts(french: Path, english: Path, output: Path, presplit: bool, metho
     _fill_provenance(aligned.provenance, french, english)
     tei.write_tei(aligned, output)
     click.echo(f"{french} + {english} -> {output} ({_summary(aligned.links)})", err=True)
-    doubtful = sum(1 for link in aligned.links if link.confidence is not None and link.confidence < DOUBTFUL)
+    doubtful = sum(link.confidence_below(DOUBTFUL) for link in aligned.links)
     if doubtful:
         click.echo(f"align: {doubtful} of {len(aligned.links)} links have a confidence below {DOUBTFUL}: "
                    f"check them with `align show {output} --below {DOUBTFUL}`", err=True)

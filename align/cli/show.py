@@ -61,14 +61,14 @@ def render(doc, width: int, below: float | None = None) -> list[str]:
     target_at = _sentence_index(doc.target)
     previous_paragraph = None
     for link in doc.links:
-        if below is not None and not (link.confidence is not None and link.confidence < below):
+        if below is not None and not link.confidence_below(below):
             continue
         placed = [source_at[i] for i in link.source] or [target_at[i] for i in link.target]
         paragraph = placed[0][0]
         if previous_paragraph is not None and paragraph is not previous_paragraph:
             lines.append("")
         previous_paragraph = paragraph
-        unsure = "?" if link.confidence is not None and link.confidence < DOUBTFUL else " "
+        unsure = "?" if link.confidence_below(DOUBTFUL) else " "
         gutter = f"{link.kind}{unsure}{KIND_MARKS.get(paragraph.kind, '?')}".ljust(GUTTER)
         left = _wrap(" ".join(source_at[i][1].text for i in link.source), column)
         right = _wrap(" ".join(target_at[i][1].text for i in link.target), column)
@@ -86,7 +86,7 @@ def _filter_line(doc, below: float | None) -> str:
         return ""
     if not _scored(doc):
         return "no link has a confidence (@cert): only `align align` writes them, so --below shows nothing"
-    shown = sum(1 for link in doc.links if link.confidence is not None and link.confidence < below)
+    shown = sum(link.confidence_below(below) for link in doc.links)
     return f"{_count(shown, 'link')} with a confidence below {below} (of {len(doc.links)})"
 
 

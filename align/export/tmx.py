@@ -20,7 +20,7 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
-from align.document import AlignedDocument
+from align.document import AlignedDocument, format_confidence
 
 SUFFIX = ".tmx"
 PROP_LINK = "x-align-link"
@@ -53,7 +53,7 @@ def to_bytes(doc: AlignedDocument) -> bytes:
             PROP_KIND: paragraph.kind,
         }
         if link.confidence is not None:
-            props[PROP_CONFIDENCE] = f"{link.confidence:.3f}"
+            props[PROP_CONFIDENCE] = format_confidence(link.confidence)
         _add_props(unit, props)
     return bytes(memory)
 

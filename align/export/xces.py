@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from align.document import AlignedDocument, Document
+from align.document import AlignedDocument, Document, format_confidence
 
 SUFFIX = ".xces.xml"
 VERSION = "1.0"
@@ -44,7 +44,7 @@ def alignment_tree(doc: AlignedDocument, from_doc: str, to_doc: str):
         element = etree.SubElement(group, "link", id=f"SL{number}", type=link.kind,
                                    xtargets=f"{' '.join(link.source)};{' '.join(link.target)}")
         if link.confidence is not None:
-            element.set("certainty", f"{link.confidence:.3f}")  # as OPUS writes its aligners' scores
+            element.set("certainty", format_confidence(link.confidence))  # as OPUS writes its aligners' scores
     return root
 
 
