@@ -216,7 +216,7 @@ def temperature_held_out(books: list[Path], method: str, translate, temperatures
     saved = confidence.TEMPERATURE, confidence.LENGTH_ONLY_TEMPERATURE
     scored = {}
     try:
-        for temperature in temperatures + [1.0]:
+        for temperature in dict.fromkeys(temperatures + [1.0]):  # 1, the reference, once
             confidence.TEMPERATURE = confidence.LENGTH_ONLY_TEMPERATURE = temperature
             scored[temperature] = {book.name: scored_links(book, method, translate) for book in books}
     finally:
