@@ -27,7 +27,9 @@ and the held-out book's Brier score with it and with 1.
 ``--held-out`` checks the tuned global parameters leave one book out: for
 each book, the setting with the best mean F1 on the other five books is chosen
 and the held-out book is scored with it. The settings are the lexical weight
-(``anchors.LEXICAL_WEIGHT``, ``mt.MT_LEXICAL_WEIGHT``) from ``--grid``, then,
+(``anchors.LEXICAL_WEIGHT``, ``mt.MT_LEXICAL_WEIGHT``) from ``--grid``, the
+cost of a link across a dialogue turn (``boundaries.TURN_CROSSING``) from
+``--turn-grid``, then,
 for anchors, the learned lexicon's (:mod:`align.aligners.lexicon`): no second
 pass, or ``PER_WORD`` x ``MAX_SHARE`` x ``MIN_DICE`` from ``--lexicon-grid``.
 """
@@ -130,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--grid", default="3,6,10,15,20,30")
     parser.add_argument("--lexicon-grid", default="1,2/0.1,0.3,1.0/0.2,0.3,0.5",
                         help="PER_WORD values / MAX_SHARE values / MIN_DICE values")
+    parser.add_argument("--turn-grid", default="0,1,1.5,2,2.5,3,4",
+                        help="TURN_CROSSING values (nats; 0: dialogue turns ignored)")
     args = parser.parse_args(argv)
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
     unknown = set(methods) - set(METHODS)
@@ -145,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.held_out:
         return held_out(books, [m for m in methods if m in ("anchors", "mt")], translate,
-                        [float(w) for w in args.grid.split(",")], args.lexicon_grid)
+                        [float(w) for w in args.grid.split(",")], args.lexicon_grid,
+                        [float(c) for c in args.turn_grid.split(",")])
 
     totals = {m: [0, 0, 0] for m in methods}
     f1s: dict[str, list[float]] = {m: [] for m in methods}
@@ -231,11 +236,12 @@ def temperature_held_out(books: list[Path], method: str, translate, temperatures
               f" (T 1: {brier(scored[1.0][book.name]):.4f})", flush=True)
 
 
-def held_out(books: list[Path], methods: list[str], translate, grid: list[float], lexicon_grid: str) -> int:
+def held_out(books: list[Path], methods: list[str], translate, grid: list[float], lexicon_grid: str,
+             turn_grid: list[float]) -> int:
     """Leave-one-book-out: tune each global setting on five books, score the sixth."""
     import itertools
 
-    from align.aligners import anchors, lexicon, mt
+    from align.aligners import anchors, boundaries, lexicon, mt
 
     attribute = {"anchors": (anchors, "LEXICAL_WEIGHT"), "mt": (mt, "MT_LEXICAL_WEIGHT")}
     data = {folder.name: load_book(folder) for folder in books}
@@ -248,6 +254,9 @@ def held_out(books: list[Path], methods: list[str], translate, grid: list[float]
         module, name = attribute[method]
         candidates = [(f"{weight:g}", {(module, name): weight}) for weight in grid]
         leave_one_out(f"{method}: lexical weight (default {getattr(module, name):g})",
+                      method, candidates, data, translate)
+        candidates = [(f"turn crossing {cost:g}", {(boundaries, "TURN_CROSSING"): cost}) for cost in turn_grid]
+        leave_one_out(f"{method}: dialogue-turn crossing cost (default {boundaries.TURN_CROSSING:g})",
                       method, candidates, data, translate)
     if "anchors" in methods:
         per_word, share, dice = ([float(v) for v in part.split(",")] for part in lexicon_grid.split("/"))

@@ -302,13 +302,13 @@ def test_texts_of_very_different_lengths(transread_book):
 
 # ----------------------------------------------------------------- quality and scale
 @pytest.mark.parametrize("book, method, threshold", [
-    ("Emma", "anchors", 0.67),                    # measured 0.692 (0.690 without the lexicon pass)
-    ("JaneEyre", "anchors", 0.80),                # measured 0.828 (0.782)
-    ("LaFauteDeLAbbeMouret", "anchors", 0.95),   # measured 0.971 (0.935)
-    ("LesTravailleursDeLaMer", "anchors", 0.88),  # measured 0.905 (0.890)
-    ("LesConfessions", "anchors", 0.81),          # measured 0.838 (0.825; nltk: 0.34)
-    ("TheLastOfTheMohicans", "anchors", 0.91),    # measured 0.934 (0.934)
-    ("LaFauteDeLAbbeMouret", "gale-church", 0.90),  # measured 0.939
+    ("Emma", "anchors", 0.68),                    # measured 0.711 (0.692 without dialogue turns)
+    ("JaneEyre", "anchors", 0.81),                # measured 0.839 (0.828)
+    ("LaFauteDeLAbbeMouret", "anchors", 0.95),   # measured 0.971 (0.971)
+    ("LesTravailleursDeLaMer", "anchors", 0.88),  # measured 0.905 (0.905)
+    ("LesConfessions", "anchors", 0.81),          # measured 0.838 (0.838; nltk: 0.34)
+    ("TheLastOfTheMohicans", "anchors", 0.91),    # measured 0.942 (0.934)
+    ("LaFauteDeLAbbeMouret", "gale-church", 0.90),  # measured 0.939 (0.939)
 ])
 def test_f1_against_transread_gold(transread_book, book, method, threshold):
     src, tgt, gold = transread_book(book)
@@ -319,7 +319,7 @@ def test_f1_against_transread_gold(transread_book, book, method, threshold):
 
 @pytest.mark.apertium
 @pytest.mark.parametrize("book, threshold", [
-    ("Emma", 0.70),                    # measured 0.706 (anchors 0.692)
+    ("Emma", 0.70),                    # measured 0.725 (anchors 0.711)
     ("LesTravailleursDeLaMer", 0.92),  # measured 0.935 (anchors 0.905)
 ])
 def test_a_translation_makes_the_alignment_better(transread_book, book, threshold):

@@ -15,9 +15,9 @@ def small_sides(seed: int, n: int = 4, m: int = 5, breaks: bool = True) -> searc
     sides = search.Sides(rng.integers(20, 150, n).astype(float), rng.integers(20, 150, m).astype(float), 1.1,
                          rng.random((n, 6)).astype(np.float16) * (rng.random((n, 6)) < 0.5),
                          rng.random((m, 6)).astype(np.float16) * (rng.random((m, 6)) < 0.5), 4.0)
-    if breaks:
-        sides.src_breaks = (rng.random(n) < 0.4).astype(float)
-        sides.tgt_breaks = (rng.random(m) < 0.4).astype(float)
+    if breaks:  # no boundary, a dialogue turn or a paragraph before each sentence (boundaries.py)
+        sides.src_breaks = rng.choice([0.0, 2.0, 4.0], n, p=[0.6, 0.2, 0.2])
+        sides.tgt_breaks = rng.choice([0.0, 2.0, 4.0], m, p=[0.6, 0.2, 0.2])
     return sides
 
 

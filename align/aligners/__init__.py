@@ -10,6 +10,9 @@ coarse-to-fine, memory linear in the text length):
 * ``"mt"`` (:mod:`.mt`): anchors plus the words of a machine translation of the
   French side compared with the English (Bleualign's idea); needs ``translate``.
 
+All three charge a link for every paragraph or dialogue-turn boundary inside
+it (:mod:`.boundaries`): translators keep paragraphs and turns.
+
 Results are links ``(source indices, target indices)`` in order; every
 sentence of both sides is in exactly one link; 1-0 and 0-1 links are explicit.
 :func:`align_sentences_with_confidence` also says how sure the aligner is of
@@ -44,7 +47,8 @@ def align_sentences(src: list[str], tgt: list[str], method: str = "anchors",
     sentence of the other gets a 1-0 (or 0-1) link of its own; both sides
     empty is an error. ``paragraph_starts`` = (French, English) indices of the
     sentences that begin a paragraph: a link across a paragraph boundary then
-    costs more.
+    costs more. So does one across a dialogue turn, which the aligners find
+    in the sentences themselves (:mod:`.boundaries`).
     """
     return [(s, t) for s, t, _ in _align(src, tgt, method, translate, glossary, paragraph_starts, False)]
 
@@ -74,21 +78,22 @@ def _align(src, tgt, method, translate, glossary, paragraph_starts, scored: bool
     return links
 
 
-def _run(method, src, tgt, translate, glossary, breaks, scored):
+def _run(method, src, tgt, translate, glossary, paragraph_starts, scored):
     if method == "gale-church":
         from align.aligners import gale_church
 
-        return gale_church.align(src, tgt, breaks=breaks, scored=scored)
+        return gale_church.align(src, tgt, paragraph_starts=paragraph_starts, scored=scored)
     if method == "anchors":
         from align.aligners import anchors
 
-        return anchors.align(src, tgt, glossary=glossary, breaks=breaks, scored=scored)
+        return anchors.align(src, tgt, glossary=glossary, paragraph_starts=paragraph_starts, scored=scored)
     if method == "mt":
         if translate is None:
             raise AlignmentError("method 'mt' needs a translation engine")
         from align.aligners import mt
 
-        return mt.align(src, tgt, translate, glossary=glossary, breaks=breaks, scored=scored)
+        return mt.align(src, tgt, translate, glossary=glossary, paragraph_starts=paragraph_starts,
+                        scored=scored)
     raise AlignmentError(f"unknown alignment method {method!r} (choose from {', '.join(METHODS)})")
 
 

@@ -158,11 +158,15 @@ def build_sides(src: list[str], tgt: list[str], src_bags: list[Features], tgt_ba
     )
 
 
-def align(src: list[str], tgt: list[str], glossary=None, breaks: tuple | None = None, scored: bool = False):
-    """Align on anchors + length; links as ``(i0, i1, j0, j1)`` half-open ranges
+def align(src: list[str], tgt: list[str], glossary=None, paragraph_starts: tuple | None = None,
+          scored: bool = False):
+    """Align on anchors + length (+ paragraph and dialogue-turn boundaries:
+    :mod:`.boundaries`); links as ``(i0, i1, j0, j1)`` half-open ranges
     (and, if ``scored``, their confidences: :func:`.search.scored_search`)."""
+    from align.aligners.boundaries import both_sides
     from align.aligners.search import scored_search, search
 
+    breaks = both_sides(src, tgt, paragraph_starts)
     sides = build_sides(src, tgt, featurise(src, glossary), featurise(tgt, glossary), LEXICAL_WEIGHT)
     if not LEXICON_PASS:
         return (scored_search if scored else search)(sides, breaks)
@@ -172,12 +176,13 @@ def align(src: list[str], tgt: list[str], glossary=None, breaks: tuple | None = 
 
 
 def second_pass(src: list[str], tgt: list[str], links: list[tuple[int, int, int, int]],
-                lexical_weight: float, breaks: tuple | None, glossary=None,
+                lexical_weight: float, breaks: tuple, glossary=None,
                 src_extra: Callable[[int], Iterable[str]] | None = None,
                 tgt_extra: Callable[[int], Iterable[str]] | None = None, scored: bool = False):
     """Learn a word lexicon from the ``links`` of a first alignment and align
     again, in a band around the first alignment's path, with the lexicon's
-    ``dict:`` features added to the first pass's (``glossary``, ``*_extra``
+    ``dict:`` features added to the first pass's (``breaks``, the boundary
+    costs of :func:`.boundaries.both_sides`; ``glossary``, ``*_extra``
     as for :func:`featurise`; the features are computed again rather than
     kept, which halves the memory of a long text). With no lexicon learned
     the second pass has nothing new: the links are returned as they are

@@ -13,7 +13,7 @@ replace at almost the same cost, near 0.5 or below: the links an editor
 should check first.
 
 The lattice is exactly the search's: joined link types with their priors,
-length, lexical and paragraph costs; omitted source passages (1-0 .. 4-0) with
+length, lexical and boundary costs; omitted source passages (1-0 .. 4-0) with
 an affine cost; runs of omitted target sentences (0-k), never two runs in a
 row. The forward pass sums, for every cell ``(i, j)`` of the band, the
 weights of the paths from ``(0, 0)`` to it (``log``-space, one numpy row at a
@@ -190,7 +190,7 @@ def reverse(lattice: Lattice) -> Lattice:
 
 
 def _reverse_starts(flags: np.ndarray | None) -> np.ndarray | None:
-    """Paragraph starts read backwards: the boundary before sentence s (of N)
+    """Boundary costs read backwards: the boundary before sentence s (of N)
     is the boundary before sentence N - s of the reversed text."""
     if flags is None:
         return None

@@ -68,9 +68,11 @@ def length_ratio(src: list[str], tgt: list[str]) -> float:
     return clamp_ratio(tgt_chars / src_chars)
 
 
-def align(src: list[str], tgt: list[str], breaks: tuple | None = None, scored: bool = False):
-    """Align by sentence lengths alone; links as ``(i0, i1, j0, j1)`` half-open
+def align(src: list[str], tgt: list[str], paragraph_starts: tuple | None = None, scored: bool = False):
+    """Align by sentence lengths alone (and paragraph and dialogue-turn
+    boundaries: :mod:`.boundaries`); links as ``(i0, i1, j0, j1)`` half-open
     ranges (and, if ``scored``, their confidences: :func:`.search.scored_search`)."""
+    from align.aligners.boundaries import both_sides
     from align.aligners.search import Sides, scored_search, search
 
     sides = Sides(
@@ -78,4 +80,4 @@ def align(src: list[str], tgt: list[str], breaks: tuple | None = None, scored: b
         np.array([len(s) for s in tgt], dtype=np.float64),
         length_ratio(src, tgt),
     )
-    return (scored_search if scored else search)(sides, breaks)
+    return (scored_search if scored else search)(sides, both_sides(src, tgt, paragraph_starts))

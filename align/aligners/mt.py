@@ -62,12 +62,14 @@ def translate_all(src: list[str], translate: Callable[[Sequence[str]], list[str]
 
 
 def align(src: list[str], tgt: list[str], translate: Callable[[Sequence[str]], list[str]],
-          glossary=None, breaks: tuple | None = None, scored: bool = False):
+          glossary=None, paragraph_starts: tuple | None = None, scored: bool = False):
     """Align with anchors + MT overlap + length; links as ``(i0, i1, j0, j1)``
     (and, if ``scored``, their confidences: :func:`.search.scored_search`)."""
     from align.aligners import anchors
+    from align.aligners.boundaries import both_sides
     from align.aligners.search import scored_search, search
 
+    breaks = both_sides(src, tgt, paragraph_starts)
     translations = translate_all(src, translate)
     src_extra = lambda i: mt_features(translations[i])  # noqa: E731
     tgt_extra = lambda j: mt_features(tgt[j])  # noqa: E731

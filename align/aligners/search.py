@@ -8,7 +8,8 @@ lexical-anchor aligner and the MT-assisted one differ only in what they put in
   the Gale & Church (1993) length cost of the two blocks, minus a lexical
   reward ``weight * cos(x, y)`` where ``x`` and ``y`` are the blocks' feature
   vectors (sums of their sentences' vectors), plus ``-log`` of the link
-  type's prior, plus a cost per paragraph boundary inside the link.
+  type's prior, plus a cost per paragraph or dialogue-turn boundary inside
+  the link (:mod:`.boundaries`).
   The cosine is normalised, as Vecalign's cost is: a sentence with no
   counterpart *lowers* the similarity of any block it joins, so an extra
   English sentence is cheaper to leave out (0-1) than to merge (1-2), while
@@ -68,9 +69,6 @@ SKIP = -math.log(0.005)
 SKIP_EXTEND = -math.log(0.1)
 #: fine-level band half width around the projected coarse path, in sentences
 BAND_WIDTH = 10
-#: cost of a paragraph boundary inside a link (the link joins the end of one
-#: paragraph to the start of the next): paragraphs are translated as units
-PARAGRAPH_CROSSING = 4.0
 #: DP rows whose link costs are computed together (see ``_RowCosts``)
 CHUNK_ROWS = 64
 #: at most this many band cells per chunk of rows (a wide band takes fewer rows)
@@ -103,7 +101,9 @@ class Sides:
     src_vec: np.ndarray | None = None
     tgt_vec: np.ndarray | None = None
     lexical_weight: float = 0.0
-    #: 1.0 where a sentence begins a paragraph (optional, per side)
+    #: per side, optional: what a link pays (nats) for the boundary just
+    #: before each sentence, when that boundary is inside one of its blocks
+    #: (a paragraph or dialogue-turn start: :mod:`.boundaries`)
     src_breaks: np.ndarray | None = None
     tgt_breaks: np.ndarray | None = None
 
@@ -137,7 +137,7 @@ class Sides:
 
 
 def _pair_first(values: np.ndarray) -> np.ndarray:
-    """Paragraph starts at half resolution: a boundary inside a merged pair is not seen."""
+    """Boundaries at half resolution: a boundary inside a merged pair is not seen."""
     return values[0::2].copy()
 
 
@@ -153,8 +153,8 @@ def search(sides: Sides, breaks: tuple | None = None,
     """Best monotone alignment as links ``(i0, i1, j0, j1)``: source sentences
     ``i0..i1-1`` with target sentences ``j0..j1-1``; every sentence once.
 
-    ``breaks`` = (source, target) indices of the sentences that begin a
-    paragraph, if the texts have paragraphs. ``guide``, the links of an
+    ``breaks`` = (source, target) boundary costs, one per sentence
+    (:func:`.boundaries.both_sides`), if any. ``guide``, the links of an
     earlier alignment of the same texts (a second pass with more features),
     replaces the coarse levels: the band is ``BAND_WIDTH`` sentences either
     side of its path.
@@ -186,11 +186,14 @@ def _one_sided(sides: Sides) -> list[tuple[int, int, int, int]]:
 
 def final_pass(sides: Sides, breaks: tuple | None = None,
                guide: list[tuple[int, int, int, int]] | None = None) -> tuple[Sides, np.ndarray, np.ndarray]:
-    """What the last DP of :func:`search` runs on: the sides with paragraph
-    flags and the refined length ratio, and the band (``lo``, ``hi``)."""
+    """What the last DP of :func:`search` runs on: the sides with their
+    boundary costs and the refined length ratio, and the band (``lo``, ``hi``)."""
     n, m = sides.shape
     if breaks is not None:
-        sides = replace(sides, src_breaks=_flags(breaks[0], n), tgt_breaks=_flags(breaks[1], m))
+        src_breaks, tgt_breaks = (np.asarray(costs, dtype=np.float64) for costs in breaks)
+        if src_breaks.shape != (n,) or tgt_breaks.shape != (m,):
+            raise ValueError("one boundary cost per sentence is needed on each side")
+        sides = replace(sides, src_breaks=src_breaks, tgt_breaks=tgt_breaks)
     probe = sides
     while (probe.shape[0] + 1) * (probe.shape[1] + 1) > MAX_FULL_CELLS:
         probe = probe.coarsen()  # a long text: estimate the ratio on the coarse level
@@ -198,12 +201,6 @@ def final_pass(sides: Sides, breaks: tuple | None = None,
     if guide is not None:
         return (refined, *project_band(guide, n, m, BAND_WIDTH, scale=1))
     return (refined, *_band(refined))
-
-
-def _flags(indices, size: int) -> np.ndarray:
-    flags = np.zeros(size)
-    flags[[k for k in indices if 0 <= k < size]] = 1.0
-    return flags
 
 
 def refine_ratio(sides: Sides, links: list[tuple[int, int, int, int]]) -> float:
@@ -346,8 +343,8 @@ def _insertions(best: np.ndarray, code: np.ndarray, cols: np.ndarray, first: flo
                 extend: float, crossings: np.ndarray) -> np.ndarray | None:
     """Runs of 0-1 links within the row, with an affine cost (the first
     sentence ``first``, each further one ``extend``): an omitted passage is
-    one decision, not one per sentence. With ``crossings[c]`` the paragraph
-    cost of the starts before column c, a run of target sentences k .. j-1 costs
+    one decision, not one per sentence. With ``crossings[c]`` the summed
+    boundary costs before column c, a run of target sentences k .. j-1 costs
     first + (j-k-1) * extend + crossings[j] - crossings[k+1]: separable, so the
     best k for every j is a running minimum. Returns, per cell, the column
     where its run begins."""
@@ -388,7 +385,7 @@ def _trace(back: list[np.ndarray], starts: list[np.ndarray | None], lo: np.ndarr
 
 
 class _RowCosts:
-    """Length + lexical (+ paragraph) costs of every joined link type ending
+    """Length + lexical (+ boundary) costs of every joined link type ending
     in row ``i``, for the whole band row: a (types x columns) matrix.
 
     The costs do not depend on the DP's values, so they are computed for a
@@ -424,16 +421,16 @@ class _RowCosts:
         self.chunk = np.zeros((0, len(types), 0))
 
     def src_crossings(self, i: int, a: int) -> float:
-        """Paragraph cost of the source block i-a .. i-1 (starts strictly inside)."""
+        """Boundary cost of the source block i-a .. i-1 (boundaries strictly inside)."""
         if self.src_breaks is None or a > i:
             return 0.0
-        return PARAGRAPH_CROSSING * float(self.src_breaks[i] - self.src_breaks[i - a + 1])
+        return float(self.src_breaks[i] - self.src_breaks[i - a + 1])
 
     def tgt_crossings(self, cols: np.ndarray) -> np.ndarray:
-        """``PARAGRAPH_CROSSING`` x the number of paragraph starts among target sentences before each column."""
+        """The summed boundary costs of the target sentences before each column."""
         if self.tgt_breaks is None:
             return np.zeros(len(cols))
-        return PARAGRAPH_CROSSING * self.tgt_breaks[cols + _PAD]
+        return self.tgt_breaks[cols + _PAD]
 
     def row(self, i: int, cols: np.ndarray) -> np.ndarray:
         """Costs of the link types (rows) ending at ``(i, j)`` for ``j`` in
@@ -464,10 +461,10 @@ class _RowCosts:
         if self.lexical:
             cost -= self.sides.lexical_weight * self.cosines(rows, cols)
         if self.src_breaks is not None:
-            # paragraph starts strictly inside the blocks: sentences i-a+1 .. i-1, j-b+1 .. j-1
+            # boundaries strictly inside the blocks: before sentences i-a+1 .. i-1, j-b+1 .. j-1
             inside_src = self.src_breaks[ends_i] - self.src_breaks[np.maximum(ends_i - a_of + 1, 0)]
             inside_tgt = self.tgt_breaks[ends_j + _PAD] - self.tgt_breaks[ends_j + _PAD - b_of + 1]
-            cost += PARAGRAPH_CROSSING * (inside_src + inside_tgt)
+            cost += inside_src + inside_tgt
         return cost
 
     def cosines(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
