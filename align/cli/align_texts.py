@@ -30,8 +30,9 @@ def align_texts(french: Path, english: Path, output: Path, presplit: bool, metho
     """Align the French text FRENCH with its English version ENGLISH, sentence by sentence.
 
     Every sentence of both texts ends up in exactly one link (1-1, 1-2, 2-1,
-    2-2, ..., 1-0 and 0-1 for sentences the other side lacks). Each link
-    carries the aligner's confidence in it (@cert, 0 to 1); the command says
+    2-2, ..., 1-0 and 0-1 for sentences the other side lacks). A link rarely
+    crosses a paragraph or a dialogue turn (a sentence opening with a dash or
+    a quotation mark begins one): translators keep both. Each link carries the aligner's confidence in it (@cert, 0 to 1); the command says
     how many are below 0.5, and `align show --below 0.5` lists them.
     """
     from align import tei
