@@ -305,10 +305,11 @@ def test_texts_of_very_different_lengths(transread_book):
     ("Emma", "anchors", 0.68),                    # measured 0.711 (0.692 without dialogue turns)
     ("JaneEyre", "anchors", 0.81),                # measured 0.839 (0.828)
     ("LaFauteDeLAbbeMouret", "anchors", 0.95),   # measured 0.971 (0.971)
-    ("LesTravailleursDeLaMer", "anchors", 0.88),  # measured 0.905 (0.905)
+    ("LesTravailleursDeLaMer", "anchors", 0.88),  # measured 0.910 (0.905)
     ("LesConfessions", "anchors", 0.81),          # measured 0.838 (0.838; nltk: 0.34)
     ("TheLastOfTheMohicans", "anchors", 0.91),    # measured 0.942 (0.934)
     ("LaFauteDeLAbbeMouret", "gale-church", 0.90),  # measured 0.939 (0.939)
+    ("LesTravailleursDeLaMer", "gale-church", 0.85),  # measured 0.876 (0.886)
 ])
 def test_f1_against_transread_gold(transread_book, book, method, threshold):
     src, tgt, gold = transread_book(book)

@@ -28,11 +28,13 @@ def test_dialogue_dashes_and_opening_quotes_begin_turns():
     assert boundaries.turn_starts(english) == [1, 2, 3, 4]
 
 
-def test_words_introduced_by_a_colon_stay_in_the_same_turn():
+def test_words_introduced_by_a_colon_or_a_dash_stay_in_the_same_turn():
     # the English keeps "he said gaily: 'Jesus ...'" in one sentence, so the
     # French reply after the colon is not a boundary a link must respect
     french = ["Il dit gaiement :", "- Jésus n'a pas besoin de tant de linge, ma bonne Teuse.", "- Bien sûr."]
     assert boundaries.turn_starts(french) == [2]
+    english = ["He was heard to ask --", '" Is there a passage sufficient for me ? "', '" Yes . "']
+    assert boundaries.turn_starts(english) == [2]
 
 
 def test_a_paragraph_start_costs_more_than_a_turn_start():
