@@ -10,14 +10,14 @@ import pytest
 from align.aligners import align_sentences, align_sentences_with_confidence, confidence, search
 
 
-def small_sides(seed: int, n: int = 4, m: int = 5, breaks: bool = True) -> search.Sides:
+def small_sides(seed: int, n: int = 4, m: int = 5, boundaries: bool = True) -> search.Sides:
     rng = np.random.default_rng(seed)
     sides = search.Sides(rng.integers(20, 150, n).astype(float), rng.integers(20, 150, m).astype(float), 1.1,
                          rng.random((n, 6)).astype(np.float16) * (rng.random((n, 6)) < 0.5),
                          rng.random((m, 6)).astype(np.float16) * (rng.random((m, 6)) < 0.5), 4.0)
-    if breaks:  # no boundary, a dialogue turn or a paragraph before each sentence (boundaries.py)
-        sides.src_breaks = rng.choice([0.0, 2.0, 4.0], n, p=[0.6, 0.2, 0.2])
-        sides.tgt_breaks = rng.choice([0.0, 2.0, 4.0], m, p=[0.6, 0.2, 0.2])
+    if boundaries:  # no boundary, a dialogue turn or a paragraph before each sentence (boundaries.py)
+        sides.src_boundaries = rng.choice([0.0, 2.0, 4.0], n, p=[0.6, 0.2, 0.2])
+        sides.tgt_boundaries = rng.choice([0.0, 2.0, 4.0], m, p=[0.6, 0.2, 0.2])
     return sides
 
 

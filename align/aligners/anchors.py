@@ -166,22 +166,22 @@ def align(src: list[str], tgt: list[str], glossary=None, paragraph_starts: tuple
     from align.aligners.boundaries import both_sides
     from align.aligners.search import scored_search, search
 
-    breaks = both_sides(src, tgt, paragraph_starts)
+    boundaries = both_sides(src, tgt, paragraph_starts)
     sides = build_sides(src, tgt, featurise(src, glossary), featurise(tgt, glossary), LEXICAL_WEIGHT)
     if not LEXICON_PASS:
-        return (scored_search if scored else search)(sides, breaks)
-    links = search(sides, breaks)
+        return (scored_search if scored else search)(sides, boundaries)
+    links = search(sides, boundaries)
     del sides
-    return second_pass(src, tgt, links, LEXICAL_WEIGHT, breaks, glossary, scored=scored)
+    return second_pass(src, tgt, links, LEXICAL_WEIGHT, boundaries, glossary, scored=scored)
 
 
 def second_pass(src: list[str], tgt: list[str], links: list[tuple[int, int, int, int]],
-                lexical_weight: float, breaks: tuple, glossary=None,
+                lexical_weight: float, boundaries: tuple, glossary=None,
                 src_extra: Callable[[int], Iterable[str]] | None = None,
                 tgt_extra: Callable[[int], Iterable[str]] | None = None, scored: bool = False):
     """Learn a word lexicon from the ``links`` of a first alignment and align
     again, in a band around the first alignment's path, with the lexicon's
-    ``dict:`` features added to the first pass's (``breaks``, the boundary
+    ``dict:`` features added to the first pass's (``boundaries``, the boundary
     costs of :func:`.boundaries.both_sides`; ``glossary``, ``*_extra``
     as for :func:`featurise`; the features are computed again rather than
     kept, which halves the memory of a long text). With no lexicon learned
@@ -197,7 +197,7 @@ def second_pass(src: list[str], tgt: list[str], links: list[tuple[int, int, int,
     tgt_bags = featurise(tgt, glossary, _joined(lexicon.features(tgt, pairs, 1), tgt_extra))
     sides = build_sides(src, tgt, src_bags, tgt_bags, lexical_weight)
     del src_bags, tgt_bags  # not needed by the search
-    return (scored_search if scored else search)(sides, breaks, guide=links)
+    return (scored_search if scored else search)(sides, boundaries, guide=links)
 
 
 def _joined(found: list[Features], extra: Callable[[int], Iterable[str]] | None) -> Callable[[int], Features]:

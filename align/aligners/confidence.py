@@ -183,7 +183,7 @@ def reverse(lattice: Lattice) -> Lattice:
         src_len=sides.src_len[::-1].copy(), tgt_len=sides.tgt_len[::-1].copy(),
         src_vec=None if sides.src_vec is None else sides.src_vec[::-1],  # views: the costs copy what they use
         tgt_vec=None if sides.tgt_vec is None else sides.tgt_vec[::-1],
-        src_breaks=_reverse_starts(sides.src_breaks), tgt_breaks=_reverse_starts(sides.tgt_breaks),
+        src_boundaries=_reverse_starts(sides.src_boundaries), tgt_boundaries=_reverse_starts(sides.tgt_boundaries),
     )
     return Lattice(reversed_sides, (m - lattice.hi[::-1]).copy(), (m - lattice.lo[::-1]).copy(),
                    lattice.temperature)

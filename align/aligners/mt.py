@@ -69,7 +69,7 @@ def align(src: list[str], tgt: list[str], translate: Callable[[Sequence[str]], l
     from align.aligners.boundaries import both_sides
     from align.aligners.search import scored_search, search
 
-    breaks = both_sides(src, tgt, paragraph_starts)
+    boundaries = both_sides(src, tgt, paragraph_starts)
     translations = translate_all(src, translate)
     src_extra = lambda i: mt_features(translations[i])  # noqa: E731
     tgt_extra = lambda j: mt_features(tgt[j])  # noqa: E731
@@ -78,8 +78,8 @@ def align(src: list[str], tgt: list[str], translate: Callable[[Sequence[str]], l
     sides = anchors.build_sides(src, tgt, src_bags, tgt_bags, MT_LEXICAL_WEIGHT)
     del src_bags, tgt_bags
     if not MT_LEXICON_PASS:
-        return (scored_search if scored else search)(sides, breaks)
-    links = search(sides, breaks)
+        return (scored_search if scored else search)(sides, boundaries)
+    links = search(sides, boundaries)
     del sides
-    return anchors.second_pass(src, tgt, links, MT_LEXICAL_WEIGHT, breaks, glossary, src_extra, tgt_extra,
+    return anchors.second_pass(src, tgt, links, MT_LEXICAL_WEIGHT, boundaries, glossary, src_extra, tgt_extra,
                                scored=scored)

@@ -104,8 +104,8 @@ class Sides:
     #: per side, optional: what a link pays (nats) for the boundary just
     #: before each sentence, when that boundary is inside one of its blocks
     #: (a paragraph or dialogue-turn start: :mod:`.boundaries`)
-    src_breaks: np.ndarray | None = None
-    tgt_breaks: np.ndarray | None = None
+    src_boundaries: np.ndarray | None = None
+    tgt_boundaries: np.ndarray | None = None
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -131,8 +131,8 @@ class Sides:
             None if self.src_vec is None else _pair_sums(self.src_vec),
             None if self.tgt_vec is None else _pair_sums(self.tgt_vec),
             self.lexical_weight,
-            None if self.src_breaks is None else _pair_first(self.src_breaks),
-            None if self.tgt_breaks is None else _pair_first(self.tgt_breaks),
+            None if self.src_boundaries is None else _pair_first(self.src_boundaries),
+            None if self.tgt_boundaries is None else _pair_first(self.tgt_boundaries),
         )
 
 
@@ -148,12 +148,12 @@ def _pair_sums(values: np.ndarray) -> np.ndarray:
 
 
 # ------------------------------------------------------------------ public
-def search(sides: Sides, breaks: tuple | None = None,
+def search(sides: Sides, boundaries: tuple[np.ndarray, np.ndarray] | None = None,
            guide: list[tuple[int, int, int, int]] | None = None) -> list[tuple[int, int, int, int]]:
     """Best monotone alignment as links ``(i0, i1, j0, j1)``: source sentences
     ``i0..i1-1`` with target sentences ``j0..j1-1``; every sentence once.
 
-    ``breaks`` = (source, target) boundary costs, one per sentence
+    ``boundaries`` = (source, target) boundary costs, one per sentence
     (:func:`.boundaries.both_sides`), if any. ``guide``, the links of an
     earlier alignment of the same texts (a second pass with more features),
     replaces the coarse levels: the band is ``BAND_WIDTH`` sentences either
@@ -161,10 +161,10 @@ def search(sides: Sides, breaks: tuple | None = None,
     """
     if 0 in sides.shape:
         return _one_sided(sides)
-    return merge_null_runs(banded_dp(*final_pass(sides, breaks, guide)))
+    return merge_null_runs(banded_dp(*final_pass(sides, boundaries, guide)))
 
 
-def scored_search(sides: Sides, breaks: tuple | None = None,
+def scored_search(sides: Sides, boundaries: tuple[np.ndarray, np.ndarray] | None = None,
                   guide: list[tuple[int, int, int, int]] | None = None
                   ) -> tuple[list[tuple[int, int, int, int]], np.ndarray]:
     """:func:`search`'s links and the confidence of each, between 0 and 1
@@ -174,7 +174,7 @@ def scored_search(sides: Sides, breaks: tuple | None = None,
     if 0 in sides.shape:
         links = _one_sided(sides)
         return links, np.ones(len(links))
-    refined, lo, hi = final_pass(sides, breaks, guide)
+    refined, lo, hi = final_pass(sides, boundaries, guide)
     links = merge_null_runs(banded_dp(refined, lo, hi))
     return links, link_confidence(refined, lo, hi, links)
 
@@ -184,16 +184,16 @@ def _one_sided(sides: Sides) -> list[tuple[int, int, int, int]]:
     return [(0, n, 0, m)] if n or m else []
 
 
-def final_pass(sides: Sides, breaks: tuple | None = None,
+def final_pass(sides: Sides, boundaries: tuple[np.ndarray, np.ndarray] | None = None,
                guide: list[tuple[int, int, int, int]] | None = None) -> tuple[Sides, np.ndarray, np.ndarray]:
     """What the last DP of :func:`search` runs on: the sides with their
     boundary costs and the refined length ratio, and the band (``lo``, ``hi``)."""
     n, m = sides.shape
-    if breaks is not None:
-        src_breaks, tgt_breaks = (np.asarray(costs, dtype=np.float64) for costs in breaks)
-        if src_breaks.shape != (n,) or tgt_breaks.shape != (m,):
+    if boundaries is not None:
+        src_boundaries, tgt_boundaries = (np.asarray(costs, dtype=np.float64) for costs in boundaries)
+        if src_boundaries.shape != (n,) or tgt_boundaries.shape != (m,):
             raise ValueError("one boundary cost per sentence is needed on each side")
-        sides = replace(sides, src_breaks=src_breaks, tgt_breaks=tgt_breaks)
+        sides = replace(sides, src_boundaries=src_boundaries, tgt_boundaries=tgt_boundaries)
     probe = sides
     while (probe.shape[0] + 1) * (probe.shape[1] + 1) > MAX_FULL_CELLS:
         probe = probe.coarsen()  # a long text: estimate the ratio on the coarse level
@@ -412,25 +412,25 @@ class _RowCosts:
         if self.lexical:
             self.src_norm = _block_norms(sides.src_vec, _MAX_SPAN, 0)
             self.tgt_norm = _block_norms(sides.tgt_vec, _PAD, _PAD)
-        self.src_breaks = self.tgt_breaks = None
-        if sides.src_breaks is not None and sides.tgt_breaks is not None:
-            self.src_breaks = np.concatenate([[0.0], np.cumsum(sides.src_breaks)])
-            self.tgt_breaks = np.concatenate([np.zeros(_PAD + 1), np.cumsum(sides.tgt_breaks)])
+        self.src_boundary_sums = self.tgt_boundary_sums = None  # cumulative: cost of the boundaries before k
+        if sides.src_boundaries is not None and sides.tgt_boundaries is not None:
+            self.src_boundary_sums = np.concatenate([[0.0], np.cumsum(sides.src_boundaries)])
+            self.tgt_boundary_sums = np.concatenate([np.zeros(_PAD + 1), np.cumsum(sides.tgt_boundaries)])
         self.chunk_rows = range(0)
         self.first_col = 0
         self.chunk = np.zeros((0, len(types), 0))
 
     def src_crossings(self, i: int, a: int) -> float:
         """Boundary cost of the source block i-a .. i-1 (boundaries strictly inside)."""
-        if self.src_breaks is None or a > i:
+        if self.src_boundary_sums is None or a > i:
             return 0.0
-        return float(self.src_breaks[i] - self.src_breaks[i - a + 1])
+        return float(self.src_boundary_sums[i] - self.src_boundary_sums[i - a + 1])
 
     def tgt_crossings(self, cols: np.ndarray) -> np.ndarray:
         """The summed boundary costs of the target sentences before each column."""
-        if self.tgt_breaks is None:
+        if self.tgt_boundary_sums is None:
             return np.zeros(len(cols))
-        return self.tgt_breaks[cols + _PAD]
+        return self.tgt_boundary_sums[cols + _PAD]
 
     def row(self, i: int, cols: np.ndarray) -> np.ndarray:
         """Costs of the link types (rows) ending at ``(i, j)`` for ``j`` in
@@ -460,10 +460,10 @@ class _RowCosts:
         cost = length_cost(src_len, tgt_len, self.sides.ratio)
         if self.lexical:
             cost -= self.sides.lexical_weight * self.cosines(rows, cols)
-        if self.src_breaks is not None:
+        if self.src_boundary_sums is not None:
             # boundaries strictly inside the blocks: before sentences i-a+1 .. i-1, j-b+1 .. j-1
-            inside_src = self.src_breaks[ends_i] - self.src_breaks[np.maximum(ends_i - a_of + 1, 0)]
-            inside_tgt = self.tgt_breaks[ends_j + _PAD] - self.tgt_breaks[ends_j + _PAD - b_of + 1]
+            inside_src = self.src_boundary_sums[ends_i] - self.src_boundary_sums[np.maximum(ends_i - a_of + 1, 0)]
+            inside_tgt = self.tgt_boundary_sums[ends_j + _PAD] - self.tgt_boundary_sums[ends_j + _PAD - b_of + 1]
             cost += inside_src + inside_tgt
         return cost
 
