@@ -183,19 +183,20 @@ def reverse(lattice: Lattice) -> Lattice:
         src_len=sides.src_len[::-1].copy(), tgt_len=sides.tgt_len[::-1].copy(),
         src_vec=None if sides.src_vec is None else sides.src_vec[::-1],  # views: the costs copy what they use
         tgt_vec=None if sides.tgt_vec is None else sides.tgt_vec[::-1],
-        src_boundaries=_reverse_starts(sides.src_boundaries), tgt_boundaries=_reverse_starts(sides.tgt_boundaries),
+        src_boundaries=_reverse_boundaries(sides.src_boundaries),
+        tgt_boundaries=_reverse_boundaries(sides.tgt_boundaries),
     )
     return Lattice(reversed_sides, (m - lattice.hi[::-1]).copy(), (m - lattice.lo[::-1]).copy(),
                    lattice.temperature)
 
 
-def _reverse_starts(flags: np.ndarray | None) -> np.ndarray | None:
+def _reverse_boundaries(costs: np.ndarray | None) -> np.ndarray | None:
     """Boundary costs read backwards: the boundary before sentence s (of N)
     is the boundary before sentence N - s of the reversed text."""
-    if flags is None:
+    if costs is None:
         return None
-    flipped = np.zeros_like(flags)
-    flipped[1:] = flags[:0:-1]  # flipped[r] = flags[N - r]
+    flipped = np.zeros_like(costs)
+    flipped[1:] = costs[:0:-1]  # flipped[r] = costs[N - r]
     return flipped
 
 
