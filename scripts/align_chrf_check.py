@@ -118,6 +118,7 @@ def hook_chrf(state: dict) -> None:
 def chrf_pass(src: list[str], tgt: list[str], translations: list[str], links, state: dict,
               weight: float, keep: float, band: int):
     from align.aligners import anchors, mt, search
+    from align.aligners.boundaries import both_sides
 
     sides = anchors.build_sides(
         src, tgt,
@@ -128,7 +129,7 @@ def chrf_pass(src: list[str], tgt: list[str], translations: list[str], links, st
     state.update(chrf=BlockChrf(translations, tgt), weight=weight)
     search.BAND_WIDTH = band
     try:
-        return search.search(sides, guide=links)
+        return search.search(sides, both_sides(src, tgt), guide=links)  # the dialogue turns mt.align uses
     finally:
         state["chrf"] = None
         search.BAND_WIDTH = saved_band
