@@ -42,7 +42,7 @@ PARAGRAPH_CROSSING = 4.0
 TURN_CROSSING = 2.0
 
 _INTRODUCERS = (":", "-", "–", "—", "―")  # "he read this inscription: --" / "il demanda :"
-_TURN_OPENER = re.compile(r"""\s*(?:--|[-–—―](?=\s)|[—―«“‘"]|'(?=\s|[A-Z]))""")
+_TURN_OPENER = re.compile(r"""\s*(?:--|[-–](?=\s)|[—―«“‘"]|'(?=\s|[A-Z]))""")
 
 
 def opens_turn(sentence: str, previous: str) -> bool:
