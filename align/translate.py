@@ -36,6 +36,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from align.glossary import Glossary
 
 TranslateBatch = Callable[[list[str]], list[str]]
+#: French sentences -> one SentenceTranslation each (translate_sentences, or a server's shared batcher)
+SentenceTranslator = Callable[[list[str]], "list[SentenceTranslation]"]
 
 
 @dataclass
@@ -92,13 +94,20 @@ def translate_document(
     memory: "TranslationMemory | None" = None,
     glossary_mode: str | None = None,
     provenance: Provenance | None = None,
+    sentence_translator: SentenceTranslator | None = None,
 ) -> AlignedDocument:
-    """Translate every body sentence of ``source``; copy furniture as it is."""
+    """Translate every body sentence of ``source``; copy furniture as it is.
+
+    ``sentence_translator`` replaces the call to :func:`translate_sentences`
+    (with the same engine, glossary and memory behind it): ``align serve``
+    passes its batcher, which shares engine calls between clients.
+    """
     to_translate = [s for p, s in source.iter_sentences() if p.kind != "furniture"]
-    results = translate_sentences(
-        [s.text for s in to_translate], engine,
-        glossary=glossary, memory=memory, glossary_mode=glossary_mode,
-    )
+    texts = [s.text for s in to_translate]
+    if sentence_translator is not None:
+        results = sentence_translator(texts)
+    else:
+        results = translate_sentences(texts, engine, glossary=glossary, memory=memory, glossary_mode=glossary_mode)
     by_id = dict(zip((s.id for s in to_translate), results))
 
     target_paragraphs: list[Paragraph] = []
