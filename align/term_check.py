@@ -130,12 +130,16 @@ def _tei_units(path: Path) -> list[Unit]:
     return units
 
 
+def language_evidence(text: str) -> dict[str, int]:
+    """How many of the commonest French and English function words ``text`` has: {"fr": n, "en": m}."""
+    words = Counter(w.lower() for w in re.findall(r"[^\W\d_]+", text[:20000]))
+    return {"fr": sum(words[w] for w in _FRENCH_HINTS), "en": sum(words[w] for w in _ENGLISH_HINTS)}
+
+
 def guess_language(text: str) -> str:
     """"fr" or "en", from the commonest function words."""
-    words = Counter(w.lower() for w in re.findall(r"[^\W\d_]+", text[:20000]))
-    french = sum(words[w] for w in _FRENCH_HINTS)
-    english = sum(words[w] for w in _ENGLISH_HINTS)
-    return "en" if english > french else "fr"
+    evidence = language_evidence(text)
+    return "en" if evidence["en"] > evidence["fr"] else "fr"
 
 
 # ---------------------------------------------------------------- (a) glossary
