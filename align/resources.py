@@ -1,8 +1,8 @@
-"""Locate the data files that ship with align (glossaries/, tei/).
+"""Locate the data files that ship with align (glossaries/, tei/, samples/).
 
-In a source checkout they are the top-level ``glossaries/`` and ``tei/``
-folders; in an installed align they are the ``align/glossaries`` and
-``align/tei`` package-data folders (see pyproject.toml).
+In a source checkout they are the top-level ``glossaries/``, ``tei/`` and
+``samples/`` folders; in an installed align they are the ``align/glossaries``,
+``align/tei`` and ``align/samples`` package-data folders (see pyproject.toml).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def data_dir(kind: str) -> Path:
-    """Return the folder holding align's ``kind`` files ("glossaries" or "tei")."""
-    if kind not in ("glossaries", "tei"):
+    """Return the folder holding align's ``kind`` files ("glossaries", "tei" or "samples")."""
+    if kind not in ("glossaries", "tei", "samples"):
         raise ValueError(f"unknown data folder: {kind}")
     for candidate in (_PACKAGE_DIR / kind, _PACKAGE_DIR.parent / kind):
         if candidate.is_dir():
