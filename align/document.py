@@ -114,6 +114,11 @@ class Provenance:
     source_sha256: str = ""
     target_file: str = ""  # alignment of two existing texts: the English file
     target_sha256: str = ""
+    #: characters XML cannot hold (controls, U+FFFE/U+FFFF, lone surrogates) that were
+    #: replaced in the source / target file's text (align.io.clean_xml_unsafe); the
+    #: sha256 is still the file's own
+    source_replaced: int = 0
+    target_replaced: int = 0
     method: str = "translation"  # "translation" or "alignment"
     engine: str = ""  # "argos", "apertium", or the aligner's name
     engine_version: str = ""

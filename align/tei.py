@@ -34,6 +34,9 @@ Decisions worth knowing:
 * TEI requires at least two pointers in ``link/@target``. A 1-0 or 0-1 link
   points at the ``<text>`` element of the empty side (``#en`` / ``#fr``)
   instead of a sentence; ``@type`` is always ``"{n}-{m}"``.
+* Characters XML cannot hold, replaced when an input file was read
+  (align.io.clean_xml_unsafe), are counted in ``<note type="replacedCharacters"
+  n="3">`` inside that file's ``<bibl>``; its sha256 stays the file's own.
 * Every Provenance string is stored exactly as element content; attributes
   with a restricted TEI datatype (``application/@version``, ``date/@when``)
   are derived from it when they can be.
@@ -79,6 +82,7 @@ GLOSSARY_PREFIX = "gl-"
 GLOSSARY_TAXONOMY_ID = "glossary"
 LANGUAGE_NAMES = {"fr": "French", "en": "English"}
 PUBLICATION_NOTE = "Aligned text produced by align; not published."
+REPLACED_NOTE_TYPE = "replacedCharacters"
 
 _NCNAME = re.compile(r"^[^\W\d][\w.\-]*$")
 _NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -222,9 +226,9 @@ def _header(doc: AlignedDocument) -> "etree._Element":
     _sub(_sub(file_desc, "titleStmt"), "title", prov.title)
     _sub(_sub(file_desc, "publicationStmt"), "p", PUBLICATION_NOTE)
     source_desc = _sub(file_desc, "sourceDesc")
-    _file_bibl(source_desc, "source", prov.source_file, prov.source_sha256)
-    if prov.target_file or prov.target_sha256:
-        _file_bibl(source_desc, "target", prov.target_file, prov.target_sha256)
+    _file_bibl(source_desc, "source", prov.source_file, prov.source_sha256, prov.source_replaced)
+    if prov.target_file or prov.target_sha256 or prov.target_replaced:
+        _file_bibl(source_desc, "target", prov.target_file, prov.target_sha256, prov.target_replaced)
     encoding_desc = _sub(header, "encodingDesc")
     _app_info(encoding_desc, prov)
     if prov.glossary is not None:
@@ -237,10 +241,19 @@ def _header(doc: AlignedDocument) -> "etree._Element":
     return header
 
 
-def _file_bibl(parent, role: str, file_name: str, sha256: str) -> None:
+def _file_bibl(parent, role: str, file_name: str, sha256: str, replaced: int) -> None:
     bibl = _sub(parent, "bibl", attrib={"type": role})
     _sub(bibl, "idno", file_name, {"type": "file"})
     _sub(bibl, "idno", sha256, {"type": "sha256"})
+    if replaced:
+        _sub(bibl, "note", _replaced_note(replaced), {"type": REPLACED_NOTE_TYPE, "n": str(replaced)})
+
+
+def _replaced_note(count: int) -> str:
+    characters = "character" if count == 1 else "characters"
+    return (f"{count} {characters} that XML cannot hold (control characters, U+FFFE, U+FFFF, unpaired "
+            "surrogates) replaced when the file was read: form feed and vertical tab by a line break, "
+            "the others by a space")
 
 
 def _app_info(parent, prov: Provenance) -> None:
@@ -595,6 +608,8 @@ def _read_provenance(header) -> Provenance:
         target_file=text("t:fileDesc/t:sourceDesc/t:bibl[@type='target']/t:idno[@type='file']"),
         target_sha256=text("t:fileDesc/t:sourceDesc/t:bibl[@type='target']/t:idno[@type='sha256']"),
         date=text("t:profileDesc/t:creation/t:date"),
+        source_replaced=_replaced_count(header, "source"),
+        target_replaced=_replaced_count(header, "target"),
     )
     apps = "t:encodingDesc/t:appInfo/t:application"
     prov.align_version = text(f"{apps}[@ident='align']/t:desc[@type='version']")
@@ -609,6 +624,17 @@ def _read_provenance(header) -> Provenance:
         prov.settings[setting.get("n", "")] = _plain_text(setting)
     prov.glossary = _read_glossary(header)
     return prov
+
+
+def _replaced_count(header, role: str) -> int:
+    """How many characters XML cannot hold were replaced in the source or target file (0 if none)."""
+    note = header.find(f"{T}fileDesc/{T}sourceDesc/{T}bibl[@type='{role}']/{T}note[@type='{REPLACED_NOTE_TYPE}']")
+    if note is None:
+        return 0
+    value = note.get("n", "")
+    if not re.fullmatch("[0-9]+", value):
+        raise _Problem(f"<note type=\"{REPLACED_NOTE_TYPE}\"> needs n=\"a count\", found {value!r}")
+    return int(value)
 
 
 def _read_glossary(header) -> GlossaryInfo | None:

@@ -194,14 +194,18 @@ def translate_file(
     glossary: "Glossary | None" = None,
     memory: "TranslationMemory | None" = None,
     glossary_mode: str | None = None,
+    strict: bool = False,
 ) -> AlignedDocument:
-    """Read, segment, translate and write one article as aligned TEI (atomically)."""
+    """Read, segment, translate and write one article as aligned TEI (atomically).
+
+    Characters XML cannot hold are replaced and counted in the header
+    (``strict=True`` refuses the article instead; see align.io.read_clean_text)."""
     from align import tei
-    from align.io import read_text
+    from align.io import read_clean_text
     from align.segment import segment
 
-    text = read_text(article)
-    source = segment(text, "fr")
+    content = read_clean_text(article, strict=strict)
+    source = segment(content.text, "fr")
     if not source.sentences():
         from align.errors import InputError
 
@@ -210,6 +214,7 @@ def translate_file(
         title=_title(source, article),
         source_file=article.name,
         source_sha256=sha256_file(article),
+        source_replaced=content.replaced,
     )
     aligned = translate_document(
         source, engine, glossary=glossary, memory=memory,

@@ -25,8 +25,11 @@ from align.cli.show import DOUBTFUL
               help="Translation engine for --method mt/auto (default: argos if installed, else apertium).")
 @click.option("--glossary", "glossary_path", type=click.Path(path_type=Path),
               help="Glossary (TSV or TBX) whose entries serve as anchors.")
+@click.option("--strict", is_flag=True,
+              help="Refuse texts holding characters XML cannot store (control characters, U+FFFE/U+FFFF, "
+                   "lone surrogates) instead of replacing them (counted in the TEI header).")
 def align_texts(french: Path, english: Path, output: Path, presplit: bool, method: str,
-                engine: str | None, glossary_path: Path | None) -> int:
+                engine: str | None, glossary_path: Path | None, strict: bool) -> int:
     """Align the French text FRENCH with its English version ENGLISH, sentence by sentence.
 
     Every sentence of both texts ends up in exactly one link (1-1, 1-2, 2-1,
@@ -37,10 +40,11 @@ def align_texts(french: Path, english: Path, output: Path, presplit: bool, metho
     """
     from align import tei
     from align.aligners import align_documents
-    from align.io import read_text
+    from align.io import read_clean_text
 
-    fr_doc = _document(read_text(french), "fr", presplit)
-    en_doc = _document(read_text(english), "en", presplit)
+    fr_text, en_text = read_clean_text(french, strict=strict), read_clean_text(english, strict=strict)
+    fr_doc = _document(fr_text.text, "fr", presplit)
+    en_doc = _document(en_text.text, "en", presplit)
     translator = None
     if method == "mt":
         translator = _engine(engine)
@@ -54,6 +58,7 @@ def align_texts(french: Path, english: Path, output: Path, presplit: bool, metho
         glossary=glossary, engine_info=translator.info() if translator is not None else None,
     )
     _fill_provenance(aligned.provenance, french, english)
+    aligned.provenance.source_replaced, aligned.provenance.target_replaced = fr_text.replaced, en_text.replaced
     tei.write_tei(aligned, output)
     click.echo(f"{french} + {english} -> {output} ({_summary(aligned.links)})", err=True)
     doubtful = sum(link.confidence_below(DOUBTFUL) for link in aligned.links)

@@ -29,8 +29,12 @@ import click
                                  "one sentence at a time but may change some outputs; see scripts/bench_translate.md.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the translation memory.")
 @click.option("--force", is_flag=True, help="Retranslate articles whose output is already up to date.")
+@click.option("--strict", is_flag=True,
+              help="Refuse an article holding characters XML cannot store (control characters, U+FFFE/U+FFFF, "
+                   "lone surrogates) instead of replacing them (form feed and vertical tab by a line break, "
+                   "others by a space; the count goes in the TEI header).")
 def translate(articles, output_dir, glossary_path, glossary_mode, engine, model, beam_size,
-              batch_size, threads, device, compute_type, no_cache, force) -> int:
+              batch_size, threads, device, compute_type, no_cache, force, strict) -> int:
     """Translate French ARTICLES into aligned TEI files (ARTICLE.tei.xml).
 
     A rerun skips articles already translated with the same engine, model,
@@ -58,8 +62,9 @@ def translate(articles, output_dir, glossary_path, glossary_mode, engine, model,
                     click.echo(f"{article}: up to date ({out})", err=True)
                 else:
                     doc = translate_file(article, translator, out, glossary=glossary, memory=memory,
-                                         glossary_mode=glossary_mode)
+                                         glossary_mode=glossary_mode, strict=strict)
                     _report_problems(article, doc)
+                    _report_replaced(article, doc.provenance.source_replaced)
                     bar.write(f"{article} -> {out} ({len(doc.links)} sentences)", file=sys.stderr)
             except AlignError as exc:
                 failures += 1
@@ -103,3 +108,9 @@ def _report_problems(article: Path, doc) -> None:
     for sentence in doc.source.sentences():
         for note in sentence.notes:
             click.echo(f"{article}: {sentence.id}: {note}", err=True)
+
+
+def _report_replaced(article: Path, count: int) -> None:
+    if count:
+        click.echo(f"{article}: {count} character(s) XML cannot hold replaced (see the TEI header; "
+                   f"--strict refuses them)", err=True)
