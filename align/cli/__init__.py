@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "validate": ("show", "validate", "Validate aligned TEI files against align's schema."),
     "eval": ("evaluate", "evaluate", "Score a translation engine with BLEU and chrF against a reference."),
     "cache": ("cache", "cache", "Inspect or clear the translation memory."),
+    "serve": ("serve", "serve", "Serve LibreTranslate's HTTP API and align's own, glossary enforced."),
 }
 
 

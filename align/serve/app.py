@@ -1,0 +1,53 @@
+"""The ASGI application: routes, error handlers, the body limit, and the
+service's start and stop around the server's life."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from align.serve import libretranslate, v1
+from align.serve.http import EXCEPTION_HANDLERS, BodyLimit
+from align.serve.service import ServeSettings, TranslationService
+
+
+async def openapi(request: Request) -> JSONResponse:
+    from align.serve.openapi import document
+
+    return JSONResponse(document())
+
+
+async def health(request: Request) -> JSONResponse:
+    """Liveness, the engine, and what the batcher has done (how many requests shared a call)."""
+    svc: TranslationService = request.app.state.service
+    info = svc.settings.engine.info()
+    return JSONResponse({"status": "ok", "engine": info.name, "model": info.model,
+                         "glossary": svc.settings.glossary.name if svc.settings.glossary else None,
+                         "batches": svc.batcher.stats.to_json()})
+
+
+def create_app(settings: ServeSettings) -> Starlette:
+    """The server for ``settings``' engine, glossary, memory and workspace."""
+    service = TranslationService(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await service.start()
+        try:
+            yield
+        finally:
+            await service.close()
+
+    routes = [*libretranslate.ROUTES, *v1.ROUTES,
+              Route("/openapi.json", openapi, methods=["GET"]),
+              Route("/health", health, methods=["GET"])]
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS,
+                    middleware=[Middleware(BodyLimit, max_bytes=settings.max_body)])
+    app.state.service = service
+    return app

@@ -1,0 +1,127 @@
+"""What the server translates with: one engine, one glossary, one memory, one batcher.
+
+Built once when ``align serve`` starts; every route goes through it, and it goes
+through align's library: sentences through :func:`align.translate.translate_sentences`
+(glossary protection and repair, translation memory), articles through
+:func:`align.translate.translate_document` and :func:`align.tei.write_tei`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+from align.serve.batcher import DEFAULT_MAX_TOKENS, DEFAULT_MAX_WAIT, SentenceBatcher
+from align.serve.http import DEFAULT_MAX_BODY
+
+if TYPE_CHECKING:  # pragma: no cover
+    from align.cache import TranslationMemory
+    from align.document import AlignedDocument
+    from align.engines.base import Engine
+    from align.glossary import Glossary
+    from align.translate import SentenceTranslation
+
+#: a workspace document's id: what its file is called, less ".tei.xml"
+DOCUMENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,119}")
+
+
+@dataclass
+class ServeSettings:
+    """Everything ``align serve``'s options decide."""
+
+    engine: "Engine"
+    glossary: "Glossary | None" = None
+    memory: "TranslationMemory | None" = None
+    glossary_mode: str | None = None
+    workspace: Path = field(default_factory=lambda: Path("."))
+    api_keys: list[bytes] | None = None  # None: no key needed
+    max_body: int = DEFAULT_MAX_BODY
+    max_wait: float = DEFAULT_MAX_WAIT
+    max_tokens: int = DEFAULT_MAX_TOKENS
+    char_limit: int = -1  # per text, as LibreTranslate's --char-limit; -1: none
+    batch_limit: int = -1  # texts per request, as LibreTranslate's --batch-limit; -1: none
+
+
+class TranslationService:
+    """The engine behind every route, shared by all clients through one batcher."""
+
+    def __init__(self, settings: ServeSettings) -> None:
+        self.settings = settings
+        self.batcher: SentenceBatcher[SentenceTranslation] = SentenceBatcher(
+            self._translate_now, max_wait=settings.max_wait, max_tokens=settings.max_tokens)
+
+    def _translate_now(self, sentences: list[str]) -> "list[SentenceTranslation]":
+        """In the engine's thread: align's pipeline, exactly as ``align translate`` runs it."""
+        from align.translate import translate_sentences
+
+        s = self.settings
+        return translate_sentences(sentences, s.engine, glossary=s.glossary, memory=s.memory,
+                                   glossary_mode=s.glossary_mode)
+
+    async def start(self) -> None:
+        await self.batcher.start()
+
+    async def close(self) -> None:
+        await self.batcher.close()
+        if self.settings.memory is not None:
+            self.settings.memory.close()
+
+    # -- LibreTranslate's /translate ------------------------------------------
+    async def translate_texts(self, texts: Sequence[str], text_format: str = "text") -> list[str]:
+        """Each text (plain or HTML) translated; all their sentences in one batcher call."""
+        from align.serve.texts import plan_html, plan_text
+
+        plans = [plan_html(t) if text_format == "html" else plan_text(t) for t in texts]
+        sentences = [s for plan in plans for s in plan.sentences]
+        results = await self.batcher.translate(sentences)
+        english = [r.text for r in results]
+        out, position = [], 0
+        for plan in plans:
+            count = len(plan.sentences)
+            out.append(plan.render(english[position:position + count]))
+            position += count
+        return out
+
+    # -- align's /v1/documents ------------------------------------------------
+    def document_path(self, doc_id: str) -> Path:
+        return self.settings.workspace / f"{doc_id}.tei.xml"
+
+    def translate_article(self, text: str, doc_id: str, title: str | None = None) -> "AlignedDocument":
+        """Segment, translate (through the shared batcher) and store one article as
+        ``WORKSPACE/doc_id.tei.xml``, atomically. Runs in a worker thread."""
+        from align import tei
+        from align.document import Provenance
+        from align.errors import InputError
+        from align.segment import segment
+        from align.translate import translate_document
+
+        source = segment(text, "fr")
+        if not source.sentences():
+            raise InputError("no sentences found in the text")
+        provenance = Provenance(
+            title=title or _first_heading(source) or doc_id,
+            source_file=f"{doc_id}.txt",
+            source_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        )
+        s = self.settings
+        aligned = translate_document(source, s.engine, glossary=s.glossary, memory=None,
+                                     glossary_mode=s.glossary_mode, provenance=provenance,
+                                     sentence_translator=self.batcher.translate_blocking)
+        s.workspace.mkdir(parents=True, exist_ok=True)
+        tei.write_tei(aligned, self.document_path(doc_id))
+        return aligned
+
+    async def translate_article_async(self, text: str, doc_id: str, title: str | None = None) -> "AlignedDocument":
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, self.translate_article, text, doc_id, title)
+
+
+def _first_heading(source) -> str | None:
+    for paragraph in source.paragraphs:
+        if paragraph.kind == "heading" and paragraph.sentences:
+            return paragraph.sentences[0].text
+    return None
