@@ -201,6 +201,21 @@ def translate_file(
     Characters XML cannot hold are replaced and counted in the header
     (``strict=True`` refuses the article instead; see align.io.read_clean_text)."""
     from align import tei
+
+    source, provenance = read_article(article, strict=strict)
+    aligned = translate_document(
+        source, engine, glossary=glossary, memory=memory,
+        glossary_mode=glossary_mode, provenance=provenance,
+    )
+    tei.write_tei(aligned, out_path)
+    return aligned
+
+
+def read_article(article: Path, *, strict: bool = False) -> tuple[Document, Provenance]:
+    """Read and segment one French article: its Document and the provenance that
+    names it (title, file name, sha256, replaced characters), or InputError
+    (unreadable, not UTF-8, empty, no sentences). The first step of
+    :func:`translate_file`, on its own so that ``align translate --ray`` runs it on a worker."""
     from align.io import read_clean_text
     from align.segment import segment
 
@@ -216,12 +231,7 @@ def translate_file(
         source_sha256=sha256_file(article),
         source_replaced=content.replaced,
     )
-    aligned = translate_document(
-        source, engine, glossary=glossary, memory=memory,
-        glossary_mode=glossary_mode, provenance=provenance,
-    )
-    tei.write_tei(aligned, out_path)
-    return aligned
+    return source, provenance
 
 
 def _title(source: Document, article: Path) -> str:
