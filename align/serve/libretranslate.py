@@ -142,7 +142,7 @@ async def frontend_settings(request: Request) -> JSONResponse:
 
 ROUTES = [
     Route("/translate", translate, methods=["POST"]),
-    Route("/languages", languages, methods=["GET", "POST"]),
+    Route("/languages", languages, methods=["GET"]),
     Route("/detect", detect, methods=["POST"]),
     Route("/frontend/settings", frontend_settings, methods=["GET"]),
 ]
