@@ -33,8 +33,13 @@ import click
               help="Refuse an article holding characters XML cannot store (control characters, U+FFFE/U+FFFF, "
                    "lone surrogates) instead of replacing them (form feed and vertical tab by a line break, "
                    "others by a space; the count goes in the TEI header).")
+@click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None, metavar="[ADDRESS]",
+              help="Translate on a Ray cluster (pip install 'align[ray]'): ADDRESS is auto or ray://HOST:PORT; "
+                   "alone, Ray starts on this machine. Folders stand for their *.txt files. Same output files.")
+@click.option("--actors", type=click.IntRange(1), default=None,
+              help="--ray: engine actors (default: one per GPU, else one per --threads CPUs, less one CPU).")
 def translate(articles, output_dir, glossary_path, glossary_mode, engine, model, beam_size,
-              batch_size, threads, device, compute_type, no_cache, force, strict) -> int:
+              batch_size, threads, device, compute_type, no_cache, force, strict, ray_address, actors) -> int:
     """Translate French ARTICLES into aligned TEI files (ARTICLE.tei.xml).
 
     A rerun skips articles already translated with the same engine, model,
@@ -47,6 +52,9 @@ def translate(articles, output_dir, glossary_path, glossary_mode, engine, model,
         model=model, beam_size=beam_size, max_batch_tokens=batch_size, threads=threads, device=device,
         compute_type=compute_type,
     ).items() if v is not None}
+    if ray_address is not None:
+        return _translate_on_ray(ray_address, articles, output_dir, engine, engine_options, glossary_path,
+                                 glossary_mode, no_cache, force, strict, actors)
     translator = _load_engine(engine, engine_options)
     glossary = _load_glossary(glossary_path)
     memory = None if no_cache else _open_memory()
@@ -74,6 +82,26 @@ def translate(articles, output_dir, glossary_path, glossary_mode, engine, model,
         bar.close()
     if failures:
         click.echo(f"align: {failures} of {len(articles)} article(s) failed", err=True)
+        click.get_current_context().exit(1)
+    return 0
+
+
+def _translate_on_ray(address, articles, output_dir, engine, engine_options, glossary_path, glossary_mode,
+                      no_cache, force, strict, actors) -> int:
+    """``--ray``: the same steps, documents spread over a Ray cluster (align/cluster/)."""
+    from align.cluster.commands import translate_on_ray
+    from align.cluster.translate import Settings
+
+    threads = engine_options.pop("threads", None) or 1  # per actor: 0 (all cores) would oversubscribe
+    settings = Settings(engine_name=engine, engine_options=engine_options, glossary=_load_glossary(glossary_path),
+                        glossary_mode=glossary_mode, use_memory=not no_cache, force=force, strict=strict,
+                        actors=actors, threads=threads)
+
+    def report(article, doc) -> None:
+        _report_problems(article, doc)
+        _report_replaced(article, doc.provenance.source_replaced)
+
+    if translate_on_ray(address, articles, output_dir, settings, report):
         click.get_current_context().exit(1)
     return 0
 
