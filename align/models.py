@@ -29,7 +29,9 @@ from pathlib import Path, PurePosixPath
 
 from align.errors import ModelError
 
-INSTALL_HINT = "run `align models install PATH.argosmodel` (or `align models install fr-en` when online)"
+#: the command README.md gives for argostranslate's package tools (without torch, stanza, spaCy)
+ARGOSTRANSLATE_INSTALL = "pip install --no-deps argostranslate==1.11.0"
+INSTALL_HINT = "run `align models install FILE.argosmodel` (or `align models install fr-en` when online)"
 
 #: names that mean "the fr->en package from argos's online index"
 INDEX_NAMES = ("fr-en", "fr_en", "translate-fr_en")
@@ -386,7 +388,8 @@ def download_from_index(folder: Path) -> Path:
     try:
         from argostranslate import package as argos_package, settings
     except ImportError as exc:
-        raise ModelError(f"installing from the argos index needs argostranslate ({exc}); {INSTALL_HINT}") from None
+        raise ModelError(f"installing from the argos index needs argostranslate ({exc}): run "
+                         f"`{ARGOSTRANSLATE_INSTALL}`") from None
     import contextlib
     import io
 

@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "eval": ("evaluate", "evaluate", "Score a translation engine with BLEU and chrF against a reference."),
     "cache": ("cache", "cache", "Inspect or clear the translation memory."),
     "serve": ("serve", "serve", "Serve LibreTranslate's HTTP API and align's own, glossary enforced."),
+    "doctor": ("doctor", "doctor", "Say what this installation can do and what to install for the rest."),
 }
 
 
