@@ -11,8 +11,8 @@ Paragraphs
     Blank lines separate blocks. Inside a block each line is a paragraph (news extracted one
     paragraph per line) unless the block is hard-wrapped (a line breaks mid-sentence: it ends
     without punctuation before a lower-case line, or ends with a comma), in which case its lines
-    are joined. A bullet line ("•", "▪", "* " ...) always starts a paragraph; the marker is dropped
-    from the text and the paragraph gets kind "bullet". Indentation is ignored.
+    are joined (with one space). A bullet line ("•", "▪", "* " ...) always starts a paragraph of
+    kind "bullet"; the marker stays at the start of its first sentence. Indentation is ignored.
 
 Kinds
     "furniture": page furniture (update dates, "date 2023-08", "Commentez cette histoire", photo
@@ -30,13 +30,19 @@ Sentences
     (``… a affirmé M. M. Kim``) end the sentence at the first. A spaced straight quote after the
     full stop (``ans. " Ils``) closes the sentence only if it has an odd number of them.
 
-Invariant: ``" ".join(sentence texts of a paragraph)`` equals the paragraph's text with
-whitespace normalised (runs of spaces, tabs, newlines, no-break spaces -> one space). Nothing is
-lost or duplicated; only bullet markers and whitespace runs are dropped.
+Fidelity: a sentence is the source's characters exactly (no-break spaces, double spaces,
+bullet marker, typographic apostrophes), so that a CAT tool segmenting the original file finds it
+in a TMX made by align; only the whitespace between sentences and around lines is dropped (and a
+hard-wrapped paragraph's line breaks become single spaces). The rules read a whitespace-normalised
+copy; what the engines and aligners need normalised they normalise on their own copy.
+
+Invariant: the words (``str.split()``) of the sentences, in order, are the words of the input.
+Nothing is lost or duplicated.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -85,23 +91,65 @@ _WORD_BEFORE = re.compile(r"(\S+)$")
 
 
 def split_sentences(text: str, lang: str = "fr") -> list[str]:
-    """Split one paragraph's text into sentences (whitespace-normalised strings).
+    """Split one paragraph's text into sentences, each an exact substring of ``text``.
 
-    ``" ".join(split_sentences(t))`` is ``" ".join(t.split())``: nothing lost or duplicated.
+    Inside a sentence every character is kept (no-break spaces, double spaces,
+    typographic apostrophes); only the whitespace between sentences and around the
+    text is dropped, so ``" ".join(split_sentences(t))`` equals ``t`` with whitespace
+    normalised once each side is: nothing lost or duplicated.
     """
-    normalised = " ".join(text.split())
-    if not normalised:
-        return []
-    sentences: list[str] = []
+    return [text[start:end] for start, end in sentence_spans(text, lang)]
+
+
+def sentence_spans(text: str, lang: str = "fr") -> list[tuple[int, int]]:
+    """(start, end) offsets in ``text`` of its sentences (see :func:`split_sentences`).
+
+    The rules read a whitespace-normalised copy (runs of spaces, no-break spaces and
+    line breaks -> one space); its boundaries are mapped back to ``text``.
+    """
+    view = _Normalised(text)
+    return [(view.original_start(start), view.original_end(end))
+            for start, end in _normalised_spans(view.text, lang)]
+
+
+class _Normalised:
+    """A whitespace-normalised copy of a text (words joined by single spaces) whose
+    offsets map back to the original, so that rules can read the copy while the
+    original characters are what gets cut."""
+
+    def __init__(self, original: str) -> None:
+        self.words = [(m.start(), m.end()) for m in re.finditer(r"\S+", original)]
+        self.text = " ".join(original[a:b] for a, b in self.words)
+        self.word_starts: list[int] = []  # where each word starts in the copy
+        position = 0
+        for a, b in self.words:
+            self.word_starts.append(position)
+            position += b - a + 1
+
+    def original_start(self, offset: int) -> int:
+        """The original offset of the copy's character at ``offset`` (inside a word)."""
+        word = bisect.bisect_right(self.word_starts, offset) - 1
+        return self.words[word][0] + offset - self.word_starts[word]
+
+    def original_end(self, offset: int) -> int:
+        """The original offset for an end offset of the copy that falls at or inside a word's end."""
+        return self.original_start(offset - 1) + 1
+
+
+def _normalised_spans(normalised: str, lang: str) -> list[tuple[int, int]]:
+    """Sentence spans of whitespace-normalised text (single spaces, none at the ends)."""
+    spans: list[tuple[int, int]] = []
     start = 0
     for match in _TERMINAL.finditer(normalised):
         end = _end_of_sentence(normalised, start, match)
         if end >= len(normalised) or not _is_boundary(normalised, start, match, end, lang):
             continue
-        sentences.append(normalised[start:end])
+        if end > start:
+            spans.append((start, end))
         start = end + 1  # the single space after the boundary
-    sentences.append(normalised[start:])
-    return [s for s in sentences if s]
+    if start < len(normalised):
+        spans.append((start, len(normalised)))
+    return spans
 
 
 def _end_of_sentence(text: str, start: int, match: re.Match[str]) -> int:
@@ -261,8 +309,17 @@ _CLOSERS = "»”’\")] "
 
 @dataclass
 class _RawParagraph:
-    text: str  # whitespace-normalised, bullet marker removed
-    bullet: bool
+    #: the paragraph as written: its lines stripped, the lines of a wrapped paragraph
+    #: joined with one space; every other character kept, bullet marker included
+    text: str
+    #: length of the leading bullet marker and the spaces after it (0: none)
+    marker: int = 0
+    bullet: bool = False
+
+    @property
+    def content(self) -> str:
+        """What the rules read: the text after the marker, whitespace normalised."""
+        return " ".join(self.text[self.marker:].split())
 
 
 def _blocks(text: str) -> list[list[str]]:
@@ -315,22 +372,22 @@ def _block_paragraphs(lines: list[str]) -> list[_RawParagraph]:
 
 
 def _raw_paragraph(lines: list[str]) -> _RawParagraph:
-    """Join a paragraph's lines; a bullet marker followed by text on the first line is dropped."""
-    first = " ".join(lines[0].split())
-    rest = " ".join(" ".join(lines[1:]).split())
-    marker = _BULLET.match(first)
-    bullet = bool(marker) and marker.end() < len(first)
-    if bullet:
-        first = first[marker.end():]
-    return _RawParagraph(f"{first} {rest}".strip(), bullet)
+    """Join a paragraph's lines; a bullet marker followed by text on the first line is
+    noted (it stays in the text: a CAT tool's segment starts with it too)."""
+    text = " ".join(line.strip() for line in lines)
+    marker = _BULLET.match(text)
+    if marker and marker.end() < len(text):
+        return _RawParagraph(text, marker.end(), True)
+    return _RawParagraph(text)
 
 
 def _kind(raw: _RawParagraph) -> str:
-    if _is_furniture_line(raw.text):
+    content = raw.content
+    if _is_furniture_line(content):
         return "furniture"
     if raw.bullet:
         return "bullet"
-    if _looks_like_heading(raw.text):
+    if _looks_like_heading(content):
         return "heading"
     return "body"
 
@@ -346,16 +403,20 @@ def _looks_like_heading(text: str) -> bool:
 
 def _paragraphs(raw: _RawParagraph, lang: str) -> list[Paragraph]:
     """One raw paragraph -> a furniture prefix paragraph (if any) and the paragraph itself."""
-    prefix_end = _furniture_prefix_end(raw.text)
-    if 0 < prefix_end < len(raw.text):
-        furniture = Paragraph("", [Sentence("", raw.text[:prefix_end].strip())], "furniture")
-        rest = _RawParagraph(raw.text[prefix_end:].strip(), raw.bullet)
+    after_marker = raw.text[raw.marker:]
+    view = _Normalised(after_marker)
+    prefix_end = _furniture_prefix_end(view.text)
+    if 0 < prefix_end < len(view.text):
+        cut = raw.marker + view.original_end(prefix_end)
+        furniture = Paragraph("", [Sentence("", raw.text[:cut])], "furniture")
+        rest = _RawParagraph(raw.text[cut:].lstrip(), 0, raw.bullet)
         return [furniture, *_paragraphs(rest, lang)]
     kind = _kind(raw)
     if kind in ("furniture", "heading"):
         texts = [raw.text]
     else:
-        texts = split_sentences(raw.text, lang)
+        texts = split_sentences(after_marker, lang)
+        texts[0] = raw.text[:raw.marker] + texts[0]  # the bullet marker belongs to the first sentence
     return [Paragraph("", [Sentence("", t) for t in texts], kind)]
 
 

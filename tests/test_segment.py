@@ -23,21 +23,6 @@ def kinds_and_sentences(text: str, lang: str = "fr") -> list[tuple[str, list[str
     return [(p.kind, [s.text for s in p.sentences]) for p in segment(text, lang).paragraphs]
 
 
-_LEADING_BULLET = re.compile(r"(?:[•◦▪▫‣●■□►▶➢✓✔]|\*(?= ))\s*")
-
-
-def tokens_without_bullets(text: str) -> list[str]:
-    """The words of ``text`` less the bullet markers that start lines (segment drops them)."""
-    tokens = []
-    for line in text.splitlines():
-        line = " ".join(line.split())
-        marker = _LEADING_BULLET.match(line)
-        if marker and marker.end() < len(line):
-            line = line[marker.end():]
-        tokens.extend(line.split())
-    return tokens
-
-
 # --------------------------------------------------------------------------- readable examples
 
 
@@ -109,10 +94,30 @@ def test_bullets_blank_lines_and_indentation():
             "    Un paragraphe en retrait. Il a deux phrases.\n")
     assert kinds_and_sentences(text) == [
         ("heading", ["Un titre sans point"]),
-        ("bullet", ["Direct dernière minute de la guerre en Ukraine"]),
-        ("bullet", ["Le président a parlé.", "Il a félicité Kim."]),
+        ("bullet", ["• Direct dernière minute de la guerre en Ukraine"]),
+        ("bullet", ["• Le président a parlé.", "Il a félicité Kim."]),
         ("body", ["Un paragraphe en retrait.", "Il a deux phrases."]),
     ]
+
+
+def test_sentences_keep_the_characters_of_the_source():
+    # A CAT tool matches the original file's segments exactly: the no-break spaces of
+    # French typography, a bullet and typographic apostrophes stay as they are.
+    text = ("  • «\u00a0Je suis convaincu\u00a0», a déclaré Poutine.  Il l’a  redit\u202f!\n\n"
+            "Cela est dans l’intérêt de notre peuple\u00a0».\n")
+    assert kinds_and_sentences(text) == [
+        ("bullet", ["• «\u00a0Je suis convaincu\u00a0», a déclaré Poutine.", "Il l’a  redit\u202f!"]),
+        ("body", ["Cela est dans l’intérêt de notre peuple\u00a0»."]),
+    ]
+
+
+def test_a_seed_line_that_is_one_sentence_is_that_sentence_exactly(seed_files):
+    article = seed_files[3].read_text(encoding="utf-8")
+    sentences = {s.text for s in segment(article).sentences()}
+    bullet = "• Direct dernière minute de la guerre en Ukraine"
+    quoted = ("«\u00a0Je te souhaite sincèrement santé et réussite solideset je souhaite à tous les "
+              "citoyens nord-coréens paix et prospérité\u00a0», conclut le dirigeant russe.")
+    assert bullet in sentences and quoted in sentences
 
 
 def test_page_furniture_is_kept_and_marked():
@@ -269,9 +274,11 @@ def test_held_out_news_boundaries(shared_dir, lang):
 
 def assert_nothing_lost(text: str, lang: str = "fr") -> None:
     doc = segment(text, lang)
-    assert [t for s in doc.sentences() for t in s.text.split()] == tokens_without_bullets(text)
+    assert [t for s in doc.sentences() for t in s.text.split()] == text.split()
+    lines_joined = " ".join(line.strip() for line in text.splitlines())  # wrapped lines join with a space
     for sentence in doc.sentences():
-        assert sentence.text and sentence.text == " ".join(sentence.text.split())
+        assert sentence.text and sentence.text == sentence.text.strip()
+        assert sentence.text in lines_joined
 
 
 def test_nothing_lost_in_the_seeds(seed_files):
@@ -279,7 +286,13 @@ def test_nothing_lost_in_the_seeds(seed_files):
         text = seed.read_text(encoding="utf-8")
         assert_nothing_lost(text)
         for line in text.splitlines():
-            assert " ".join(split_sentences(line)) == " ".join(line.split())
+            assert_split_keeps_everything(line)
+
+
+def assert_split_keeps_everything(text: str, lang: str = "fr") -> None:
+    sentences = split_sentences(text, lang)
+    assert " ".join(sentences).split() == text.split()
+    assert all(s and s == s.strip() and s in text for s in sentences)
 
 
 @pytest.mark.parametrize("name", ["newstest2013.fr-en.fr", "tico19-test.fr-en.fr",
@@ -291,7 +304,7 @@ def test_nothing_lost_in_the_mt_files(shared_dir, name):
     lines = text.splitlines()
     for start in range(0, len(lines), 7):
         chunk = " ".join(lines[start:start + 7])
-        assert " ".join(split_sentences(chunk, lang)) == " ".join(chunk.split())
+        assert_split_keeps_everything(chunk, lang)
 
 
 _PIECES = ["M.", "Mme", "St.", "av.", "J.-C.", "U.S.", "Kim", "poutine", "25.000", "a", "dit", ".", "!",
@@ -306,4 +319,4 @@ def test_nothing_lost_in_random_text(seed):
     for lang in ("fr", "en"):
         assert_nothing_lost(text, lang)
         for line in re.split(r"\n", text):
-            assert " ".join(split_sentences(line, lang)) == " ".join(line.split())
+            assert_split_keeps_everything(line, lang)

@@ -103,8 +103,9 @@ def test_translate_cleans_a_pdf_extract_and_strict_refuses_it(tmp_path, run_alig
     assert doc.provenance.source_replaced == 4
     assert doc.provenance.source_sha256 == hashlib.sha256(article.read_bytes()).hexdigest()
     assert [s.text for s in doc.source.sentences()] == [
-        "Le sommet de Vladivostok", "Le président a parlé hier soir.",
-        "La suite vient ici.", "Fin du texte."]  # the vertical tab's line break is a hard wrap
+        "Le sommet de Vladivostok", "Le président a parlé  hier soir.",
+        "La suite vient ici.", "Fin  du texte."]  # the vertical tab's line break is a hard wrap;
+    # sentences keep the source's spacing (issue 20): a character replaced by a space is one more space
 
     strict = run_align("translate", article, "-o", tmp_path / "strict", "--engine", "apertium", "--strict")
     assert strict.exit_code == 1
