@@ -66,9 +66,11 @@ class TranslationService:
         await self.batcher.start()
 
     async def close(self) -> None:
-        await self.batcher.close()
+        """After the last request: close the memory in the engine's thread (its SQLite
+        connection belongs there), then stop the batcher."""
         if self.settings.memory is not None:
-            self.settings.memory.close()
+            await self.batcher.run_in_worker(self.settings.memory.close)
+        await self.batcher.close()
 
     # -- LibreTranslate's /translate ------------------------------------------
     async def translate_texts(self, texts: Sequence[str], text_format: str = "text") -> list[str]:
