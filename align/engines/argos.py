@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from align.engines.base import EngineError, EngineInfo
 from align.errors import ModelError
@@ -231,23 +231,48 @@ def argos_translation(package):
 
 def reproduce_argos_translate(package, sentences: Sequence[str]) -> list[str]:
     """argostranslate 1.11's translate(), one sentence at a time, without its sentence splitter."""
-    import ctranslate2
-    from argostranslate import settings
-    from argostranslate.package import Package
+    reproduction = ArgosReproduction(package)
+    return [reproduction.translate(sentence) for sentence in sentences]
 
-    pkg = Package(package.path)
-    translator = ctranslate2.Translator(
-        str(pkg.package_path / "model"),
-        device=settings.device,
-        inter_threads=settings.inter_threads,
-        intra_threads=settings.intra_threads,
-        compute_type=settings.compute_type,
-    )
-    outputs = []
-    for sentence in sentences:
+
+def argos_per_sentence_translator(package) -> tuple[Callable[[str], str], str]:
+    """``(translate, kind)``: argostranslate's own ``translate(text)`` for the package when
+    ``argostranslate.translate`` imports, else :class:`ArgosReproduction`'s; the model is
+    loaded once. ``kind`` says which ("argostranslate.translate" or "reproduction")."""
+    from align.models import ModelPackage, find_model
+
+    package = package if isinstance(package, ModelPackage) else find_model(package)
+    try:
+        return argos_translation(package).translate, "argostranslate.translate"
+    except ImportError:
+        return ArgosReproduction(package).translate, "reproduction"
+
+
+class ArgosReproduction:
+    """argostranslate 1.11's per-sentence path (``PackageTranslation.hypotheses`` ->
+    ``apply_packaged_translation``) with its own Package, tokenizer, settings and
+    decoding options; the CTranslate2 model is loaded once."""
+
+    def __init__(self, package) -> None:
+        import ctranslate2
+        from argostranslate import settings
+        from argostranslate.package import Package
+
+        self.package = Package(package.path)
+        self.settings = settings
+        self.translator = ctranslate2.Translator(
+            str(self.package.package_path / "model"),
+            device=settings.device,
+            inter_threads=settings.inter_threads,
+            intra_threads=settings.intra_threads,
+            compute_type=settings.compute_type,
+        )
+
+    def translate(self, sentence: str) -> str:
+        pkg, settings = self.package, self.settings
         tokenized = [pkg.tokenizer.encode(sentence)]
         target_prefix = [[pkg.target_prefix]] if pkg.target_prefix != "" else None
-        results = translator.translate_batch(
+        results = self.translator.translate_batch(
             tokenized,
             target_prefix=target_prefix,
             replace_unknowns=True,
@@ -263,5 +288,4 @@ def reproduce_argos_translate(package, sentences: Sequence[str]) -> list[str]:
             value = value[len(pkg.target_prefix):]
         if value[:1] == " ":
             value = value[1:]
-        outputs.append(value)
-    return outputs
+        return value
