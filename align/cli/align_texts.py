@@ -1,4 +1,5 @@
-"""``align align FR.txt EN.txt -o PAIR.tei.xml [--presplit] [--method ...] [--glossary FILE]``."""
+"""``align align FR.txt EN.txt -o PAIR.tei.xml [--presplit] [--method ...] [--glossary FILE]``
+and ``align align --pairs MANIFEST -o OUT/ [--ray [ADDRESS]]``."""
 
 from __future__ import annotations
 
@@ -7,13 +8,20 @@ from pathlib import Path
 import click
 
 from align.cli.show import DOUBTFUL
+from align.pairs import presplit_document  # noqa: F401  (moved to align.pairs; tests import it from here)
 
 
 @click.command()
-@click.argument("french", type=click.Path(path_type=Path))
-@click.argument("english", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The aligned TEI file to write.")
+@click.argument("french", type=click.Path(path_type=Path), required=False)
+@click.argument("english", type=click.Path(path_type=Path), required=False)
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="The aligned TEI file to write (with --pairs: the folder for one NAME.tei.xml a pair).")
+@click.option("--pairs", "manifest", type=click.Path(path_type=Path), default=None,
+              help="Align every pair listed in this file instead: one 'FRENCH<TAB>ENGLISH' a line "
+                   "(paths relative to the file; book.fr.txt gives OUT/book.tei.xml).")
+@click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None, metavar="[ADDRESS]",
+              help="With --pairs: one Ray task a pair (pip install 'align[ray]'); ADDRESS is auto or "
+                   "ray://HOST:PORT, alone Ray starts on this machine. OUT must be writable from every node.")
 @click.option("--presplit", is_flag=True,
               help="Both files have one sentence per line (blank lines separate paragraphs).")
 @click.option("--method", type=click.Choice(["auto", "anchors", "gale-church", "mt"]), default="auto",
@@ -28,7 +36,8 @@ from align.cli.show import DOUBTFUL
 @click.option("--strict", is_flag=True,
               help="Refuse texts holding characters XML cannot store (control characters, U+FFFE/U+FFFF, "
                    "lone surrogates) instead of replacing them (counted in the TEI header).")
-def align_texts(french: Path, english: Path, output: Path, presplit: bool, method: str,
+def align_texts(french: Path | None, english: Path | None, output: Path, manifest: Path | None,
+                ray_address: str | None, presplit: bool, method: str,
                 engine: str | None, glossary_path: Path | None, strict: bool) -> int:
     """Align the French text FRENCH with its English version ENGLISH, sentence by sentence.
 
@@ -38,13 +47,7 @@ def align_texts(french: Path, english: Path, output: Path, presplit: bool, metho
     a quotation mark begins one): translators keep both. Each link carries the aligner's confidence in it (@cert, 0 to 1); the command says
     how many are below 0.5, and `align show --below 0.5` lists them.
     """
-    from align import tei
-    from align.aligners import align_documents
-    from align.io import read_clean_text
-
-    fr_text, en_text = read_clean_text(french, strict=strict), read_clean_text(english, strict=strict)
-    fr_doc = _document(fr_text.text, "fr", presplit)
-    en_doc = _document(en_text.text, "en", presplit)
+    _check_usage(french, english, manifest, ray_address)
     translator = None
     if method == "mt":
         translator = _engine(engine)
@@ -52,15 +55,13 @@ def align_texts(french: Path, english: Path, output: Path, presplit: bool, metho
         translator = _engine_if_any(engine)
         method = "mt" if translator is not None else "anchors"
     glossary = _glossary(glossary_path)
-    aligned = align_documents(
-        fr_doc, en_doc, method=method,
-        translate=translator.translate_batch if translator is not None else None,
-        glossary=glossary, engine_info=translator.info() if translator is not None else None,
-    )
-    _fill_provenance(aligned.provenance, french, english)
-    aligned.provenance.source_replaced, aligned.provenance.target_replaced = fr_text.replaced, en_text.replaced
-    tei.write_tei(aligned, output)
-    click.echo(f"{french} + {english} -> {output} ({_summary(aligned.links)})", err=True)
+    if manifest is not None:
+        return _align_manifest(manifest, output, ray_address, translator, method, presplit, glossary, strict)
+    from align.pairs import align_pair, summary
+
+    aligned = align_pair(french, english, output, method=method, presplit=presplit, translator=translator,
+                         glossary=glossary, strict=strict)
+    click.echo(f"{french} + {english} -> {output} ({summary(aligned.links)})", err=True)
     doubtful = sum(link.confidence_below(DOUBTFUL) for link in aligned.links)
     if doubtful:
         click.echo(f"align: {doubtful} of {len(aligned.links)} links have a confidence below {DOUBTFUL}: "
@@ -68,27 +69,43 @@ def align_texts(french: Path, english: Path, output: Path, presplit: bool, metho
     return 0
 
 
-def _document(text: str, lang: str, presplit: bool):
-    if not presplit:
-        from align.segment import segment
+def _check_usage(french, english, manifest, ray_address) -> None:
+    if manifest is None and (french is None or english is None):
+        raise click.UsageError("give FRENCH and ENGLISH, or --pairs MANIFEST")
+    if manifest is not None and (french is not None or english is not None):
+        raise click.UsageError("--pairs MANIFEST replaces FRENCH and ENGLISH: give one or the other")
+    if ray_address is not None and manifest is None:
+        raise click.UsageError("--ray needs --pairs MANIFEST (one pair is aligned here)")
 
-        return segment(text, lang)
-    return presplit_document(text, lang)
+
+def _align_manifest(manifest, out_dir, ray_address, translator, method, presplit, glossary, strict) -> int:
+    """Every pair of the manifest, here or as Ray tasks; failed pairs are reported and the others written."""
+    from align.cluster.pairs import PairOptions, run_pair
+    from align.pairs import manifest_jobs, read_manifest
+
+    jobs = manifest_jobs(read_manifest(manifest), out_dir)
+    options = PairOptions(method=method, engine_name=translator.info().name if translator is not None else None,
+                          presplit=presplit, glossary=glossary, strict=strict)
+    if ray_address is None:
+        outcomes = [_report_pair(run_pair(*job, options, translator, DOUBTFUL)) for job in jobs]
+    else:
+        from align.cluster.commands import align_pairs_on_ray
+
+        outcomes = align_pairs_on_ray(ray_address, jobs, options, DOUBTFUL, _report_pair)
+    failures = sum(1 for outcome in outcomes if outcome.error)
+    if failures:
+        click.echo(f"align: {failures} of {len(jobs)} pair(s) failed", err=True)
+        click.get_current_context().exit(1)
+    return 0
 
 
-def presplit_document(text: str, lang: str):
-    """One sentence per line; blank lines end paragraphs."""
-    from align.document import Document, Paragraph, Sentence, number
-
-    paragraphs: list[Paragraph] = []
-    current: list[Sentence] = []
-    for line in text.split("\n") + [""]:
-        if line.strip():
-            current.append(Sentence("", line.strip()))
-        elif current:
-            paragraphs.append(Paragraph("", current))
-            current = []
-    return number(Document(lang, paragraphs))
+def _report_pair(outcome):
+    if outcome.error:
+        click.echo(f"align: error: {outcome.error}", err=True)
+    else:
+        click.echo(f"{outcome.french} + {outcome.english} -> {outcome.output} ({outcome.summary})"
+                   + (f"; {outcome.doubtful} link(s) below {DOUBTFUL}" if outcome.doubtful else ""), err=True)
+    return outcome
 
 
 def _engine(name: str | None):
@@ -118,23 +135,3 @@ def _glossary(path: Path | None):
     from align.glossary import load_glossary
 
     return load_glossary(path)
-
-
-def _fill_provenance(provenance, french: Path, english: Path) -> None:
-    import datetime as _dt
-
-    from align import __version__
-    from align.translate import sha256_file
-
-    provenance.title = f"{french.stem} / {english.stem}"
-    provenance.source_file, provenance.source_sha256 = french.name, sha256_file(french)
-    provenance.target_file, provenance.target_sha256 = english.name, sha256_file(english)
-    provenance.date = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
-    provenance.align_version = __version__
-
-
-def _summary(links) -> str:
-    from collections import Counter
-
-    kinds = Counter(link.kind for link in links)
-    return ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items(), key=lambda kv: -kv[1]))

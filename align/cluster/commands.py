@@ -106,3 +106,14 @@ class _Progress:
 
     def close(self) -> None:
         self.bar.close()
+
+
+def align_pairs_on_ray(address: str, jobs, options, doubtful_below: float, report) -> list:
+    """Run ``align align --pairs --ray``: one task a pair; the outcomes in ``jobs`` order."""
+    import os
+
+    from align.cluster.pairs import align_pairs
+    from align.cluster.runtime import connect
+
+    with connect(check_address(address), num_cpus=os.cpu_count() or 1) as ray:
+        return align_pairs(ray, jobs, options, doubtful_below, report)
