@@ -22,7 +22,7 @@ from align.models import ARGOSTRANSLATE_INSTALL
 
 #: the fixes, as the README spells them (the engines' own: align.models, align.engines.apertium)
 CHROMIUM_INSTALL = "apt-get install -y chromium"
-OMEGAT_INSTALL = "apt-get install -y omegat"
+OMEGAT_INSTALL = "apt-get install omegat"
 RAY_INSTALL = "pip install -e '.[ray]'"
 SERVE_INSTALL = "pip install -e '.[serve]'"
 #: where Debian's omegat package puts OmegaT (run headless with java -jar)
@@ -237,7 +237,7 @@ def _extra_check(extra: str, modules: tuple[str, ...], purpose: str, fix: str) -
         versions = ", ".join(f"{name} {_version(name)}" for name in modules)
         return Check(extra, True, f"{versions}: {purpose}")
     if extra not in _declared_extras():
-        fix = f"(this align has no '{extra}' extra yet; update align)"
+        fix = f"(this version of align has no '{extra}' extra)"
     return Check(extra, False, f"{', '.join(missing)} not installed: {purpose}", fix)
 
 

@@ -134,6 +134,15 @@ def test_every_fix_align_names_is_the_readmes_command():
     assert [fix for fix in fixes if fix not in readme] == []
 
 
+
+def test_the_extras_hints_of_serve_and_ray_are_doctors():
+    from align.cli.serve import SERVE_EXTRA_MISSING
+    from align.cluster.runtime import INSTALL_HINT as RAY_HINT
+
+    assert SERVE_EXTRA_MISSING.endswith(doctor.SERVE_INSTALL)
+    assert RAY_HINT.startswith(doctor.RAY_INSTALL)
+
+
 def test_without_argostranslate_the_index_install_names_the_readme_command(monkeypatch, tmp_path):
     from align.errors import ModelError
     from align.models import download_from_index

@@ -20,7 +20,7 @@ from align.pairs import presplit_document  # noqa: F401  (moved to align.pairs; 
               help="Align every pair listed in this file instead: one 'FRENCH<TAB>ENGLISH' a line "
                    "(paths relative to the file; book.fr.txt gives OUT/book.tei.xml).")
 @click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None, metavar="[ADDRESS]",
-              help="With --pairs: one Ray task a pair (pip install 'align[ray]'); ADDRESS is auto or "
+              help="With --pairs: one Ray task a pair (pip install -e '.[ray]'); ADDRESS is auto or "
                    "ray://HOST:PORT, alone Ray starts on this machine. OUT must be writable from every node.")
 @click.option("--presplit", is_flag=True,
               help="Both files have one sentence per line (blank lines separate paragraphs).")

@@ -34,7 +34,7 @@ import click
                    "lone surrogates) instead of replacing them (form feed and vertical tab by a line break, "
                    "others by a space; the count goes in the TEI header).")
 @click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None, metavar="[ADDRESS]",
-              help="Translate on a Ray cluster (pip install 'align[ray]'): ADDRESS is auto or ray://HOST:PORT; "
+              help="Translate on a Ray cluster (pip install -e '.[ray]'): ADDRESS is auto or ray://HOST:PORT; "
                    "alone, Ray starts on this machine. Folders stand for their *.txt files. Same output files.")
 @click.option("--actors", type=click.IntRange(1), default=None,
               help="--ray: engine actors (default: one per GPU, else one per --threads CPUs, less one CPU).")

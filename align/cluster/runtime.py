@@ -15,7 +15,7 @@ from typing import Iterator
 
 from align.errors import AlignError
 
-INSTALL_HINT = "pip install 'align[ray]' (or pip install 'ray>=2.40,<3')"
+INSTALL_HINT = "pip install -e '.[ray]' (or pip install 'ray>=2.40,<3')"
 
 #: environment variables that change which model or files align uses
 FORWARDED_PREFIXES = ("ARGOS_", "ALIGN_")
