@@ -163,7 +163,7 @@ def memory_check() -> Check:
     except AlignError as exc:
         return Check("memory", False, str(exc), "align cache clear")
     return Check("memory", True, f"{_home(path)}: {stats['entries']:,} sentences, "
-                                 f"{_megabytes(stats['size_bytes'])}")
+                                 f"{_size(stats['size_bytes'])}")
 
 
 def glossary_checks() -> list[Check]:
@@ -186,14 +186,19 @@ def glossary_checks() -> list[Check]:
     return checks or [Check("glossary", False, "no glossary shipped with this installation", "pip install -e .")]
 
 
-def sample_check() -> Check:
-    """The sample article the README's first command translates."""
+def sample_articles() -> list[Path]:
+    """The sample articles shipped with align (samples/, package data align.samples)."""
     from align.resources import data_dir
 
     try:
-        samples = sorted(data_dir("samples").glob("*.txt"))
-    except FileNotFoundError as exc:
-        return Check("sample", False, str(exc), "pip install -e .")
+        return sorted(data_dir("samples").glob("*.txt"))
+    except FileNotFoundError:
+        return []
+
+
+def sample_check() -> Check:
+    """The sample article the README's first command translates."""
+    samples = sample_articles()
     if not samples:
         return Check("sample", False, "no sample article in this installation", "pip install -e .")
     return Check("sample", True, ", ".join(_home(path) for path in samples))
@@ -270,5 +275,5 @@ def _home(path: Path | str) -> str:
     return "~" + text[len(home):] if home not in ("", "/") and text.startswith(home + os.sep) else text
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB"
+def _size(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size / 1000:.0f} kB"

@@ -39,6 +39,7 @@ def bare_machine(monkeypatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("ALIGN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("PATH", str(tmp_path / "empty-path"))
     monkeypatch.delenv("ALIGN_CHROMIUM", raising=False)
+    monkeypatch.setenv("COLUMNS", "300")  # one line per check: assertions read whole lines
     monkeypatch.setattr(doctor, "OMEGAT_JAR", tmp_path / "no-omegat.jar")
     return tmp_path
 
@@ -63,7 +64,7 @@ def test_apertium_alone_is_enough(bare_machine, monkeypatch, capsys):
     code, out = run_doctor(capsys)
     assert code == 0
     assert "ok      apertium" in out and "modes fr-es and spa-eng" in out
-    assert "Ready (apertium): align translate" in out
+    assert "Ready: align translates with apertium" in out and "  align translate " in out
 
 
 def test_apertium_without_its_english_pair_is_no_engine(bare_machine, monkeypatch, capsys):
@@ -80,7 +81,7 @@ def test_an_installed_argos_package_is_described(bare_machine, argos_packages_di
     line = next(line for line in out.splitlines() if line.startswith("  ok      argos"))
     assert "translate-fr_en-synthetic" in line and "(fr->en)" in line
     assert "SentencePiece" in line and "compute type float32" in line
-    assert "Ready (argos)" in out
+    assert "Ready: align translates with argos" in out
 
 
 def test_a_package_without_sentencepiece_is_listed_as_not_usable(bare_machine, argos_packages_dir, monkeypatch,
@@ -115,6 +116,19 @@ def test_memory_size_and_shipped_data(bare_machine, capsys):
     assert "memory" in out and "tm.sqlite3: 1 sentences" in out
     assert "--glossary russia-dprk:" in out
     assert "vladivostok.fr.txt" in out
+
+
+def test_an_unreadable_memory_is_reported_with_its_fix(bare_machine, capsys):
+    (bare_machine / "cache").mkdir()
+    (bare_machine / "cache" / "tm.sqlite3").write_bytes(b"not a database" * 100)
+    _, out = run_doctor(capsys)
+    assert "missing memory" in out and "fix: align cache clear" in out
+
+
+def test_lines_fit_the_terminal(bare_machine, monkeypatch, capsys):
+    monkeypatch.setenv("COLUMNS", "80")
+    _, out = run_doctor(capsys)
+    assert max(len(line) for line in out.splitlines() if "/" not in line) <= 80
 
 
 @pytest.mark.apertium

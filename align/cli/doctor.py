@@ -27,17 +27,34 @@ def doctor() -> None:
     click.echo()
     engine = report.usable_engine()
     if engine is None:
-        click.echo("No translation engine: run one of the fixes above (Apertium needs no download), "
-                   "then `align doctor` again.")
+        _say("No translation engine: run one of the fixes above (Apertium needs no download), "
+             "then `align doctor` again.")
         click.get_current_context().exit(1)
-    sample = next((c for c in report.data if c.name == "sample" and c.ok), None)
-    article = sample.detail.split(", ")[0] if sample else "ARTICLE.txt"
-    click.echo(f"Ready ({engine}): align translate {article} -o out/ --glossary russia-dprk")
+    samples = checks.sample_articles()
+    article = samples[0] if samples else "ARTICLE.txt"
+    click.echo(f"Ready: align translates with {engine}. Try:")
+    click.echo(f"  align translate {article} -o out/ --glossary russia-dprk")
+
+
+def _say(text: str) -> None:
+    for line in _wrapped(text, 0):
+        click.echo(line)
 
 
 def _section(title: str, rows) -> None:
     click.echo(f"\n{title}")
     for check in rows:
-        click.echo(f"  {STATUS[check.ok]:<8}{check.name:<{NAME_WIDTH}}{check.detail}")
-        if not check.ok and check.fix:
-            click.echo(f"  {'':<8}{'':<{NAME_WIDTH}}fix: {check.fix}")
+        lead = f"  {STATUS[check.ok]:<8}{check.name:<{NAME_WIDTH}}"
+        text = check.detail + (f"\nfix: {check.fix}" if not check.ok and check.fix else "")
+        for number, line in enumerate(_wrapped(text, len(lead))):
+            click.echo((lead if number == 0 else " " * len(lead)) + line)
+
+
+def _wrapped(text: str, indent: int) -> list[str]:
+    """``text``'s lines wrapped to the terminal's width after ``indent`` columns (paths never split)."""
+    import shutil
+    import textwrap
+
+    width = max(shutil.get_terminal_size((100, 24)).columns - indent, 40)
+    return [piece for line in text.splitlines()
+            for piece in textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False) or [""]]
