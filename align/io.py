@@ -79,14 +79,13 @@ def read_clean_text(path: str | os.PathLike[str], *, strict: bool = False) -> Cl
     data = read_bytes(path, "text")
     if b"\x00" in data[:65536]:
         raise InputError(f"{path}: binary file, expected UTF-8 text")
-    text = _decode(data, path, strict)
-    if not text.strip():
-        raise InputError(f"{path}: empty file")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _decode(data, path, strict).replace("\r\n", "\n").replace("\r", "\n")
     if strict:
         _refuse_xml_unsafe(text, path)
-        return CleanText(text)
-    return clean_xml_unsafe(text)
+    content = CleanText(text) if strict else clean_xml_unsafe(text)
+    if not content.text.strip():  # control characters alone are no text either
+        raise InputError(f"{path}: empty file")
+    return content
 
 
 def _check_size(path: Path) -> None:

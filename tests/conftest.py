@@ -18,6 +18,20 @@ SHARED = Path(os.environ.get("ALIGN_SHARED", REPO.parent / "shared"))
 APERTIUM_MISSING = "apertium not installed: apt-get install apertium apertium-fr-es apertium-eng-spa"
 
 
+def _hypothesis_profiles() -> None:
+    """Property tests (tests/test_properties.py) run the quick profile by default, a long one
+    with HYPOTHESIS_PROFILE=long (scripts/robustness_long.sh). No deadline: the machine is shared."""
+    from hypothesis import HealthCheck, settings
+
+    relaxed = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    settings.register_profile("quick", max_examples=40, derandomize=True, **relaxed)
+    settings.register_profile("long", max_examples=2000, **relaxed)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
+
+
+_hypothesis_profiles()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "apertium: needs Debian's apertium fr-es and es-en pairs (skipped without them)")
 
