@@ -39,9 +39,6 @@ _SUFFIXES = ("e", "s", "es", "y", "i", "ian", "ians", "is", "ese", "ish", "n", "
              "ienne", "iennes", "ais", "aise", "aises", "ois", "oise", "oises", "an", "ans", "ane",
              "anes", "ain", "ains", "aine", "aines", "ique", "iques", "iste", "istes", "ist", "ists",
              "a", "as", "o", "os")  # Spanish/Latin endings in English text: Mexican/Mexicana
-_TRANSCRIPTION = [("tch", "ç"), ("ch", "sh"), ("ç", "ch"), ("kh", "h"), ("ou", "u"), ("gue", "ge"),
-                  ("gui", "gi"), ("ph", "f"), ("w", "v"), ("y", "i"), ("j", "zh"), ("eo", "o"),
-                  ("ck", "k"), ("q", "k")]
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
 _POSSESSIVE = re.compile(r"['’]s$")
 _ELIDED = re.compile(r"^(?:[LlDdJjMmNnSsTtCc]|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu)['’]")
@@ -84,6 +81,7 @@ class Candidate:
     places: list[str]  # "file:where" of each spelling's first occurrence
     entry: str | None  # existing glossary entry to extend, if one form is known
     glossary_line: str
+    why: str = ""  # the correspondences that join the spellings (h/g, ou/u...), and doubts
 
 
 @dataclass
@@ -271,13 +269,9 @@ def _starts_sentence(text: str, start: int) -> bool:
 
 def skeleton(form: str) -> str:
     """Transliteration-neutral spelling: Choïgou, Shoigu -> "shoigu"."""
-    from unidecode import unidecode
+    from align.terms.compare import skeleton as _skeleton
 
-    text = re.sub(r"[^a-z]", "", unidecode(form).lower())
-    for old, new in _TRANSCRIPTION:
-        text = text.replace(old, new)
-    text = re.sub(r"(.)\1+", r"\1", text)
-    return text[:-1] if len(text) > 4 and text.endswith("e") else text
+    return _skeleton(form)
 
 
 def _plain(form: str) -> str:
@@ -286,16 +280,26 @@ def _plain(form: str) -> str:
     return re.sub(r"[^a-z]", "", unidecode(form).lower())
 
 
-def _inflection_pair(a: str, b: str) -> bool:
-    """Corée/Coréen, Japon/Japonais, Russie/Russes: one word, two grammatical forms."""
+def _inflection_pair(a: str, b: str, explained: bool = False) -> bool:
+    """Corée/Coréen, Japon/Japonais, Russie/Russes: one word, two grammatical forms.
+    ``explained``: the transliteration rules account for the difference, so a
+    shared stem alone (Lukashenko/Lukashenka) does not make it an inflection."""
     a, b = _plain(a), _plain(b)
     if a == b:
         return False  # same letters: accents, case or hyphens differ, a true variant
     if len(a) > len(b):
         a, b = b, a
     if b.startswith(a) and b[len(a):] in _SUFFIXES:
+        return not (explained and _transliterated_ending(a, b[len(a):]))
+    return not explained and bool(_stems(a) & _stems(b))
+
+
+def _transliterated_ending(stem: str, rest: str) -> bool:
+    """Syrsky/Syrskyi (-y/-yi) and Lénine/Lenin (the French mute e after a Russian
+    -in, -yn, -an) are transliterations; Américain/Américaine is a French feminine."""
+    if rest in ("i", "y"):
         return True
-    return bool(_stems(a) & _stems(b))
+    return rest == "e" and stem.endswith(("in", "yn", "an")) and not stem.endswith(("ain", "ein"))
 
 
 def _stems(word: str) -> set[str]:
@@ -308,27 +312,10 @@ def _stems(word: str) -> set[str]:
 
 
 def similarity(a: str, b: str) -> float:
-    """How likely two spellings are one name (0-1)."""
-    from rapidfuzz import fuzz
+    """How likely two spellings are one name (0-1): see align.terms.compare."""
+    from align.terms.compare import compare
 
-    sa, sb = skeleton(a), skeleton(b)
-    if len(sa) < MIN_SKELETON or len(sb) < MIN_SKELETON:
-        return 0.0
-    if re.findall(r"\d+", a) != re.findall(r"\d+", b):
-        return 0.0  # Meteor-1 and Meteor-2 are two things
-    if a.isupper() != b.isupper() and min(len(a), len(b)) <= 5:
-        return 0.0  # an acronym and a word: JAK / Jack
-    words_a, words_b = re.split(r"[ -]+", a), re.split(r"[ -]+", b)
-    if sa != sb:
-        if len(words_a) != len(words_b):
-            return 0.0  # "Kim" vs "Kim Jong Un": a name and a longer one
-        if min(len(sa), len(sb)) < SHORT_SKELETON:
-            return 0.0  # Paul/Pauli, Euro/Europe: one letter is too much in a short word
-        for x, y in zip(words_a, words_b):
-            kx, ky = skeleton(x), skeleton(y)
-            if kx != ky and (min(len(kx), len(ky)) < 4 or fuzz.ratio(kx, ky) < WORD_THRESHOLD * 100):
-                return 0.0  # South Africa / South America; Mlle Churchill / Mme Churchill
-    return max(fuzz.ratio(sa, sb), fuzz.ratio(_plain(a), _plain(b))) / 100.0
+    return compare(a, b).similarity
 
 
 def _capital_accents_only(a: str, b: str) -> bool:
@@ -341,35 +328,47 @@ def _capital_accents_only(a: str, b: str) -> bool:
     return a != b and strip(a) == strip(b)
 
 
-def _similar_pairs(texts: list[str], threshold: float) -> list[tuple[int, int, float]]:
-    """Index pairs of spellings that are one name (rapidfuzz on skeletons first,
-    which keeps a corpus of thousands of names fast)."""
+#: loose keys (vowels, sibilants, h/g collapsed) at least this close are compared in full
+LOOSE_CUTOFF = 75
+
+
+def _similar_pairs(texts: list[str], threshold: float) -> list[tuple[int, int, "Comparison"]]:
+    """Index pairs of spellings that are one name. rapidfuzz on coarse keys
+    first (which keeps a corpus of thousands of names fast), then the
+    transliteration-aware comparison on the pairs it lets through."""
     from rapidfuzz import fuzz, process
 
-    skeletons = [skeleton(t) for t in texts]
-    plains = [_plain(t) for t in texts]
-    cutoff = threshold * 100
-    pairs = []
-    for matrix in (process.cdist(skeletons, skeletons, scorer=fuzz.ratio, score_cutoff=cutoff, workers=1),
-                   process.cdist(plains, plains, scorer=fuzz.ratio, score_cutoff=cutoff, workers=1)):
-        for i, j in zip(*matrix.nonzero()):
-            if i < j:
-                pairs.append((int(i), int(j)))
+    from align.terms.compare import compare, loose_key
+
+    pairs: set[tuple[int, int]] = set()
+    for keys, cutoff in (([loose_key(t) for t in texts], LOOSE_CUTOFF), ([_plain(t) for t in texts], threshold * 100)):
+        matrix = process.cdist(keys, keys, scorer=fuzz.ratio, score_cutoff=cutoff, workers=1)
+        pairs.update((int(i), int(j)) for i, j in zip(*matrix.nonzero()) if i < j)
     result = []
-    for i, j in sorted(set(pairs)):
-        score = similarity(texts[i], texts[j])
-        if score >= threshold and not _inflection_pair(texts[i], texts[j]) \
-                and not _capital_accents_only(texts[i], texts[j]):
-            result.append((i, j, score))
+    for i, j in sorted(pairs):
+        verdict = compare(texts[i], texts[j])
+        if verdict.similarity < threshold or _capital_accents_only(texts[i], texts[j]):
+            continue
+        if _inflection_pair(texts[i], texts[j], explained=bool(verdict.families) and not verdict.raw):
+            continue
+        result.append((i, j, verdict))
     return result
 
 
 def discover(units: list[Unit], glossary: Glossary | None = None,
              threshold: float = CLUSTER_THRESHOLD) -> list[Candidate]:
-    """Names spelled several ways in ``units``, most confident first."""
+    """Names spelled several ways in ``units``, most confident first.
+
+    Pairs are joined most confident first; two groups are not joined when a
+    precision guard keeps any spelling of one apart from any of the other
+    (Kim Jong Un ~ Kim Jong-un and Kim Jong Nam ~ Kim Jong-nam stay two)."""
+    from align.terms.compare import compare
+
     forms = list(name_forms(units).values())
+    common = _lowercase_words(units)
+    members: dict[int, list[int]] = {i: [i] for i in range(len(forms))}
     parent = list(range(len(forms)))
-    scores: dict[int, list[float]] = defaultdict(list)
+    links: dict[int, list] = defaultdict(list)
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -377,45 +376,68 @@ def discover(units: list[Unit], glossary: Glossary | None = None,
             i = parent[i]
         return i
 
-    for i, j, score in _similar_pairs([f.text for f in forms], threshold):
-        parent[root(i)] = root(j)
-        scores[i].append(score)
-        scores[j].append(score)
-    clusters: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(forms)):
-        clusters[root(i)].append(i)
-    candidates = []
-    for members in clusters.values():
-        if len(members) < 2:
+    pairs = [(i, j, v) for i, j, v in _similar_pairs([f.text for f in forms], threshold)
+             if v.raw or not v.families or not ({forms[i].text.casefold(), forms[j].text.casefold()} & common)]
+    for i, j, verdict in sorted(pairs, key=lambda p: -p[2].confidence):
+        ri, rj = root(i), root(j)
+        if ri == rj:
+            links[ri].append(verdict)
             continue
-        candidate = _candidate([forms[i] for i in members], [s for i in members for s in scores[i]], glossary)
+        if any(compare(forms[x].text, forms[y].text).apart for x in members[ri] for y in members[rj]):
+            continue  # joining would put two names a guard keeps apart in one cluster
+        parent[ri] = rj
+        members[rj] += members.pop(ri)
+        links[rj] += links.pop(ri, []) + [verdict]
+    candidates = []
+    for top, group in members.items():
+        if len(group) < 2:
+            continue
+        candidate = _candidate([forms[i] for i in group], links[top], glossary)
         if candidate:
             candidates.append(candidate)
     return sorted(candidates, key=lambda c: (-c.confidence, c.forms[0][0]))
 
 
-def _candidate(members: list[_Form], scores: list[float], glossary: Glossary | None) -> Candidate | None:
+def _lowercase_words(units: list[Unit]) -> set[str]:
+    """Words the corpus also writes in lower case: common words, not names. Only a
+    typo or a plain change joins them to another word (House/Gausse by h/g and a/o
+    would be a transliteration rule applied to an English word)."""
+    return {w.casefold() for unit in units for w in _words(unit.text) if w[0].islower()}
+
+
+def _explain(verdicts: list) -> str:
+    """Which correspondences join the spellings, and what is doubtful."""
+    families = sorted({f for v in verdicts for f in v.families})
+    raw = max(v.raw for v in verdicts)
+    parts = [", ".join(families)] if families else []
+    if raw:
+        parts.append(f"doubtful: {raw} letter change(s) no rule explains")
+    return "; ".join(parts) or "case, accents, hyphens or spacing"
+
+
+def _candidate(members: list[_Form], verdicts: list, glossary: Glossary | None) -> Candidate | None:
     members = sorted(members, key=lambda f: (-f.count, f.text))
     known = {f.text: glossary.lookup(f.text) if glossary else None for f in members}
     unknown = [f for f in members if known[f.text] is None]
     if not unknown:
         return None  # every spelling is in the glossary: part (a) reports it
     entries = {e.id: e for e in known.values() if e is not None}
-    confidence = round(sum(scores) / len(scores), 3)
+    confidence = round(min(v.confidence for v in verdicts), 3)
     forms = [(f.text, f.count) for f in members]
     places = [f"{f.first}" for f in members]
+    why = _explain(verdicts)
     if len(entries) == 1:
         entry = next(iter(entries.values()))
         variants = entry.variants + [f.text for f in unknown if f.text not in entry.forms()]
         line = "\t".join([entry.id, entry.canonical, "|".join(variants), entry.type, entry.note])
-        return Candidate(forms, confidence, places, entry.id, line)
+        return Candidate(forms, confidence, places, entry.id, line, why)
     if entries:
         return None  # spellings of two different entries: not one name
     canonical = min(members, key=lambda f: (_french_look(f.text), -f.count, f.text)).text
     variants = [f.text for f in members if f.text != canonical]
     note = "found by check-terms: " + ", ".join(f"{f} ({n})" for f, n in forms) + "; check type and canonical form"
     line = "\t".join([_slug(canonical), canonical, "|".join(variants), "term", note])
-    return Candidate(forms, confidence, places, None, line)
+    return Candidate(forms, confidence, places, None, line, why)
 
 
 def _french_look(form: str) -> int:
