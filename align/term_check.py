@@ -190,12 +190,15 @@ class _Form:
     first: str = ""  # "file:where"
 
 
-def name_forms(units: Iterable[Unit]) -> dict[str, _Form]:
+def name_forms(units: Iterable[Unit], weak: dict[str, _Form] | None = None) -> dict[str, _Form]:
     """Capitalised words and runs of capitalised words, keyed by lower-case spelling.
 
     A capitalised word that starts a sentence counts only when the corpus also
     capitalises it inside a sentence and never writes it in lower case: that
-    keeps "Cependant", "Les", "Dans" out without any word list.
+    keeps "Cependant", "Les", "Dans" out without any word list. The runs it
+    would have started ("Kharkov a été bombardée", said once) go to ``weak``
+    when given: discovery may join them to a name found elsewhere, never to
+    each other.
     """
     units = list(units)
     inside: set[str] = set()
@@ -215,6 +218,10 @@ def name_forms(units: Iterable[Unit]) -> dict[str, _Form]:
         for run, initial in runs:
             words = run.split(" ")
             if initial and (words[0].casefold() not in inside or words[0].casefold() in lower):
+                if weak is not None and words[0].casefold() not in lower:
+                    text = " ".join(words)
+                    form = weak.setdefault(text.casefold(), _Form(text, 0, f"{unit.file}:{unit.where}"))
+                    form.count += 1
                 words = words[1:]
             if not words:
                 continue
@@ -364,7 +371,10 @@ def discover(units: list[Unit], glossary: Glossary | None = None,
     (Kim Jong Un ~ Kim Jong-un and Kim Jong Nam ~ Kim Jong-nam stay two)."""
     from align.terms.compare import compare
 
-    forms = list(name_forms(units).values())
+    weak: dict[str, _Form] = {}
+    strong = name_forms(units, weak)
+    forms = list(strong.values()) + [f for k, f in weak.items() if k not in strong]
+    is_weak = [i >= len(strong) for i in range(len(forms))]
     common = _lowercase_words(units)
     members: dict[int, list[int]] = {i: [i] for i in range(len(forms))}
     parent = list(range(len(forms)))
@@ -377,7 +387,8 @@ def discover(units: list[Unit], glossary: Glossary | None = None,
         return i
 
     pairs = [(i, j, v) for i, j, v in _similar_pairs([f.text for f in forms], threshold)
-             if v.raw or not v.families or not ({forms[i].text.casefold(), forms[j].text.casefold()} & common)]
+             if (v.raw or not v.families or not ({forms[i].text.casefold(), forms[j].text.casefold()} & common))
+             and not (is_weak[i] and is_weak[j]) and not ((is_weak[i] or is_weak[j]) and not _sure(forms[i].text, v))]
     for i, j, verdict in sorted(pairs, key=lambda p: -p[2].confidence):
         ri, rj = root(i), root(j)
         if ri == rj:
@@ -396,6 +407,12 @@ def discover(units: list[Unit], glossary: Glossary | None = None,
         if candidate:
             candidates.append(candidate)
     return sorted(candidates, key=lambda c: (-c.confidence, c.forms[0][0]))
+
+
+def _sure(text: str, verdict) -> bool:
+    """A sentence-initial word joins a name only on rules alone, and only when long
+    enough for its letters to say it is that name (Kharkov a été... / Kharkiv)."""
+    return not verdict.raw and len(_plain(text)) >= 6
 
 
 def _lowercase_words(units: list[Unit]) -> set[str]:

@@ -49,8 +49,8 @@ def render(report) -> list[str]:
     lines.append(f"Names spelled several ways, not in the glossary ({len(report.candidates)}):")
     if report.candidates:
         rows = [(f"{c.confidence:.2f}", " ~ ".join(f"{f} ({n})" for f, n in c.forms),
-                 c.places[0].rsplit("/", 1)[-1], c.entry or "(new)") for c in report.candidates]
-        lines += _table(("conf", "spellings (count)", "first seen", "entry"), rows)
+                 c.places[0].rsplit("/", 1)[-1], c.entry or "(new)", c.why) for c in report.candidates]
+        lines += _table(("conf", "spellings (count)", "first seen", "entry", "why"), rows)
         lines.append("")
         lines.append("Glossary lines to paste (check type and canonical form):")
         lines += [c.glossary_line for c in report.candidates]
