@@ -222,6 +222,85 @@ def test_sigterm_lets_the_request_in_flight_finish_then_exits(serve):
     assert "Traceback" not in "".join(server.stderr_lines)
 
 
+KEY = "newsroom-key-1"
+RAW_ERRORS = [  # (method, path, content type, body, status, error message or None for "any")
+    ("POST", "/translate", "application/json", {"source": "fr", "target": "en"}, 400,
+     "Invalid request: missing q parameter"),
+    ("POST", "/translate", "application/json", {"q": "", "source": "fr", "target": "en"}, 400,
+     "Invalid request: missing q parameter"),
+    ("POST", "/translate", "application/json", {"q": "x", "target": "en"}, 400, "Invalid request: missing source parameter"),
+    ("POST", "/translate", "application/json", {"q": "x", "source": "fr"}, 400, "Invalid request: missing target parameter"),
+    ("POST", "/translate", "application/json", {"q": "x", "source": "de", "target": "en"}, 400, "de is not supported"),
+    ("POST", "/translate", "application/json", {"q": "x", "source": "fr", "target": "ru"}, 400, "ru is not supported"),
+    ("POST", "/translate", "application/json", {"q": "x", "source": "fr", "target": "en", "format": "xml"}, 400,
+     "xml format is not supported"),
+    ("POST", "/translate", "application/json", {"q": {"a": 1}, "source": "fr", "target": "en"}, 400,
+     "Invalid request: q must be a string or a list of strings"),
+    ("POST", "/translate", "application/x-www-form-urlencoded", "source=fr&target=en", 400,
+     "Invalid request: missing q parameter"),
+    ("POST", "/translate", "application/json", b"{\"q\": ", 400, "Invalid JSON format"),
+    ("POST", "/translate", "application/json", b"[\"q\"]", 400, "Invalid JSON format"),
+    ("POST", "/translate", "application/json", b'{"q": "caf\xe9"}', 400, None),
+    ("POST", "/translate", "application/x-www-form-urlencoded", b"q=caf\xe9&source=fr&target=en", 400, None),
+    ("POST", "/detect", "application/json", {}, 400, "Invalid request: missing q parameter"),
+    ("POST", "/v1/documents", "application/json", {"text": "Bonjour.", "id": "../x"}, 400, None),
+    ("GET", "/v1/documents/absent", None, None, 404, "no document absent"),
+    ("GET", "/nowhere", None, None, 404, "Not Found"),
+    ("GET", "/translate", None, None, 405, "Method Not Allowed"),
+]
+
+
+def raw_request(url: str, method: str, path: str, content_type: str | None, body, key: str | None = KEY,
+                chunked: bool = False) -> tuple[int, object]:
+    """One request over a plain socket connection (http.client): status and decoded JSON body."""
+    import http.client
+    from urllib.parse import urlencode, urlsplit
+
+    if isinstance(body, dict):
+        data: bytes | None = json.dumps({**body, **({"api_key": key} if key else {})}).encode("utf-8")
+    elif isinstance(body, str):
+        data = (body + (f"&api_key={key}" if key else "")).encode("utf-8")
+    else:
+        data = body
+    if method == "GET" and key:
+        path += ("&" if "?" in path else "?") + urlencode({"api_key": key})
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    headers = {"Content-Type": content_type} if content_type else {}
+    try:
+        if chunked:
+            connection.request(method, path, body=iter([data[i:i + 500] for i in range(0, len(data), 500)]),
+                               headers=headers, encode_chunked=True)
+        else:
+            connection.request(method, path, body=data, headers=headers)
+        response = connection.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        connection.close()
+
+
+@pytest.mark.apertium
+def test_every_error_over_raw_http_is_a_json_answer_with_libretranslates_status(serve, keys_file):
+    server = serve("--engine", "apertium", "--api-keys", str(keys_file), "--max-body", "3000")
+    for method, path, content_type, body, status, message in RAW_ERRORS:
+        got_status, answer = raw_request(server.url, method, path, content_type, body)
+        assert got_status == status, (path, body, answer)
+        assert isinstance(answer, dict) and set(answer) == {"error"}, answer
+        if message is not None:
+            assert answer["error"] == message
+    good = {"q": "Le chat dort.", "source": "fr", "target": "en"}
+    assert raw_request(server.url, "POST", "/translate", "application/json", good, key=None) == \
+        (403, {"error": "Please contact the server operator to get an API key"})
+    assert raw_request(server.url, "POST", "/translate", "application/json", good, key="guess") == \
+        (403, {"error": "Invalid API key"})
+    big = {**good, "q": "Le chat dort. " * 300}
+    assert raw_request(server.url, "POST", "/translate", "application/json", big)[0] == 413
+    assert raw_request(server.url, "POST", "/translate", "application/json", big, chunked=True)[0] == 413
+    assert raw_request(server.url, "POST", "/translate", "application/json", good) == \
+        (200, {"translatedText": "The cat sleeps."})
+    assert "Traceback" not in "".join(server.stderr_lines)
+
+
 # ---------------------------------------------------------------- the synthetic argos model
 def test_argos_server_answers_what_align_translate_writes(serve, argos_packages_dir, seed_files, run_align, tmp_path):
     env = {"ARGOS_PACKAGES_DIR": str(argos_packages_dir)}
@@ -235,6 +314,13 @@ def test_argos_server_answers_what_align_translate_writes(serve, argos_packages_
     assert translate_concurrently(server, french, clients=4) == expected
     # a second pass comes from the translation memory, and is the same
     assert translate_concurrently(server, french, clients=4) == expected
+
+    from deep_translator import LibreTranslator
+    from libretranslatepy import LibreTranslateAPI
+
+    deep = LibreTranslator(source="fr", target="en", api_key="unused", custom_url=server.url + "/")
+    assert deep.translate(french[0]) == expected[0]
+    assert LibreTranslateAPI(server.url).translate(french[1], source="fr", target="en") == expected[1]
 
 
 # ---------------------------------------------------------------- the command itself
