@@ -56,8 +56,8 @@ def connect(address: str | None, *, num_cpus: int | None = None) -> Iterator[obj
         "log_to_driver": False,  # actors' stray prints would break the progress bar; errors come back as values
         "logging_level": "ERROR",
     }
-    if address is None:
-        options.update(num_cpus=num_cpus, include_dashboard=False)
+    if address is None:  # "local": a new instance, even where `ray start` runs one
+        options.update(address="local", num_cpus=num_cpus, include_dashboard=False)
     else:
         options["address"] = address
     try:
