@@ -79,6 +79,30 @@ def test_concurrent_requests_share_one_engine_call():
     assert (stats.calls, stats.requests, stats.busiest_call) == (1, 10, 10)
 
 
+def test_clients_arriving_one_after_another_stay_in_one_batch_until_a_quiet_moment():
+    calls = []
+
+    def translate(texts):
+        calls.append(list(texts))
+        return texts
+
+    async def scenario(clients: int, gap: float):
+        batcher = SentenceBatcher(translate, max_wait=0.25, max_delay=5.0)
+        await batcher.start()
+        tasks = []
+        for i in range(clients):
+            tasks.append(asyncio.create_task(batcher.translate([f"client {i}"])))
+            await asyncio.sleep(gap)
+        await asyncio.gather(*tasks)
+        await batcher.close()
+
+    asyncio.run(scenario(8, 0.05))  # 0.35 s from first to last, never 0.25 s quiet
+    assert [len(c) for c in calls] == [8]
+    calls.clear()
+    asyncio.run(scenario(3, 0.4))  # quiet for longer than max_wait between clients: one call each
+    assert [len(c) for c in calls] == [1, 1, 1]
+
+
 def test_a_batch_closes_early_when_the_token_budget_is_reached():
     calls = []
 

@@ -41,15 +41,18 @@ SERVE_EXTRA_MISSING = "align serve needs the serve extra: pip install -e '.[serv
 @click.option("--batch-limit", type=click.IntRange(-1), default=-1, show_default=True,
               help="Most texts in one q list (-1: none), as LibreTranslate's option.")
 @click.option("--batch-wait", type=click.FloatRange(0, 1000), default=5.0, show_default=True,
-              help="Milliseconds an engine call waits for other clients' sentences.")
+              help="An engine call waits for other clients' sentences until none has come for this many "
+                   "milliseconds ...")
+@click.option("--batch-max-delay", type=click.FloatRange(0, 10000), default=None,
+              help="... or until this many milliseconds have passed (default: 10 x --batch-wait).")
 @click.option("--batch-tokens", type=click.IntRange(1), default=4096, show_default=True,
               help="Source words that close an engine call before --batch-wait runs out.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the translation memory.")
 @click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]),
               default="info", show_default=True, help="uvicorn's log level (info logs each request).")
 def serve(host, port, glossary_path, glossary_mode, engine, model, beam_size, threads, device, compute_type,
-          api_keys_path, workspace, max_body, char_limit, batch_limit, batch_wait, batch_tokens, no_cache,
-          log_level) -> int:
+          api_keys_path, workspace, max_body, char_limit, batch_limit, batch_wait, batch_max_delay, batch_tokens,
+          no_cache, log_level) -> int:
     """Serve LibreTranslate's HTTP API (/translate, /languages, /detect) and align's own
     (/v1/documents, /v1/check-terms; described at /openapi.json), with one engine loaded
     once, the glossary enforced and the translation memory shared by every client.
@@ -78,6 +81,7 @@ def serve(host, port, glossary_path, glossary_mode, engine, model, beam_size, th
         engine=_load_engine(engine, options), glossary=_load_glossary(glossary_path),
         memory=None if no_cache else _open_memory(), glossary_mode=glossary_mode, workspace=workspace,
         api_keys=api_keys, max_body=max_body, max_wait=batch_wait / 1000, max_tokens=batch_tokens,
+        max_delay=None if batch_max_delay is None else batch_max_delay / 1000,
         char_limit=char_limit, batch_limit=batch_limit,
     )
     bound_host, bound_port = listener.getsockname()[:2]

@@ -4,11 +4,15 @@ A translation model on a CPU is fastest when it gets many sentences at once
 (one padded batch, its threads all busy) and slowest when it gets one request
 at a time. A server whose clients each send a sentence or two therefore
 gathers them: the first request that arrives opens a batch; the batch closes
-when ``max_wait`` seconds have passed or ``max_tokens`` source words are
+when no other request has come for ``max_wait`` seconds, when ``max_delay``
+seconds have passed since it opened, or when ``max_tokens`` source words are
 waiting, whichever comes first, and goes to the engine as one call. While the
 engine works, new requests queue up and form the next batch, so under load a
-batch is as big as the traffic of one engine call; with a single client the
-extra latency is at most ``max_wait``.
+batch is as big as the traffic of one engine call. Clients that all got their
+answers from one engine call come back within a few milliseconds of each
+other, not at once: waiting for a quiet ``max_wait`` rather than a fixed one
+keeps them in one batch instead of splitting them into two half-full ones.
+With a single client the extra latency is ``max_wait``.
 
 The batch goes through one worker thread, the only one that touches the engine
 and the translation memory (an SQLite connection belongs to its thread). It
@@ -30,8 +34,10 @@ from typing import Callable, Generic, Sequence, TypeVar
 
 Result = TypeVar("Result")
 
-#: default wait for more requests once a batch is open (seconds)
+#: default quiet time that closes an open batch (seconds)
 DEFAULT_MAX_WAIT = 0.005
+#: default longest time a batch stays open (seconds)
+DEFAULT_MAX_DELAY = 0.05
 #: default source words per engine call before a batch closes early
 DEFAULT_MAX_TOKENS = 4096
 
@@ -81,11 +87,14 @@ class SentenceBatcher(Generic[Result]):
     """
 
     def __init__(self, translate: Callable[[list[str]], Sequence[Result]], *,
-                 max_wait: float = DEFAULT_MAX_WAIT, max_tokens: int = DEFAULT_MAX_TOKENS) -> None:
+                 max_wait: float = DEFAULT_MAX_WAIT, max_tokens: int = DEFAULT_MAX_TOKENS,
+                 max_delay: float | None = None) -> None:
+        """``max_delay`` defaults to ten times ``max_wait`` (at least ``max_wait``)."""
         if max_wait < 0 or max_tokens < 1:
             raise ValueError("max_wait must be >= 0 and max_tokens >= 1")
         self._translate = translate
         self.max_wait = max_wait
+        self.max_delay = max(max_wait, 10 * max_wait if max_delay is None else max_delay)
         self.max_tokens = max_tokens
         self.stats = BatcherStats()
         self._queue: asyncio.Queue[_Job[Result]] | None = None
@@ -148,17 +157,19 @@ class SentenceBatcher(Generic[Result]):
                 await self._translate_jobs(jobs)
 
     async def _gather(self) -> list[_Job[Result]]:
-        """Wait for a first job, then for more until the time or the token budget runs out."""
+        """Wait for a first job, then for more until a quiet ``max_wait``, ``max_delay``
+        or the token budget runs out."""
         assert self._queue is not None
         loop = asyncio.get_running_loop()
         first = await self._queue.get()
         jobs, tokens = [first], first.tokens
-        deadline = loop.time() + self.max_wait
+        opened = loop.time()
         while tokens < self.max_tokens:
             try:
                 job = self._queue.get_nowait()
             except asyncio.QueueEmpty:
-                remaining = deadline - loop.time()
+                now = loop.time()
+                remaining = min(opened + self.max_delay, now + self.max_wait) - now
                 if remaining <= 0:
                     break
                 try:

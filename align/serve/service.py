@@ -41,6 +41,7 @@ class ServeSettings:
     api_keys: list[bytes] | None = None  # None: no key needed
     max_body: int = DEFAULT_MAX_BODY
     max_wait: float = DEFAULT_MAX_WAIT
+    max_delay: float | None = None  # None: ten times max_wait
     max_tokens: int = DEFAULT_MAX_TOKENS
     char_limit: int = -1  # per text, as LibreTranslate's --char-limit; -1: none
     batch_limit: int = -1  # texts per request, as LibreTranslate's --batch-limit; -1: none
@@ -52,7 +53,8 @@ class TranslationService:
     def __init__(self, settings: ServeSettings) -> None:
         self.settings = settings
         self.batcher: SentenceBatcher[SentenceTranslation] = SentenceBatcher(
-            self._translate_now, max_wait=settings.max_wait, max_tokens=settings.max_tokens)
+            self._translate_now, max_wait=settings.max_wait, max_tokens=settings.max_tokens,
+            max_delay=settings.max_delay)
 
     def _translate_now(self, sentences: list[str]) -> "list[SentenceTranslation]":
         """In the engine's thread: align's pipeline, exactly as ``align translate`` runs it."""
