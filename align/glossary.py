@@ -6,7 +6,8 @@ A glossary is a TSV file (see ``glossaries/russia-dprk.tsv``)::
     id	canonical	variants	type	note
     shoigu	Shoigu	Choïgou|Choigou|Shoïgou	person	Surname alone, as in "M. Choïgou".
 
-or a TBX termbase (read and written through translate-toolkit). Every variant
+or a TBX termbase (TBX 2 or TBX 3, read and written with lxml; see the TBX
+section below). Every variant
 and the canonical form must belong to one entry only: two entries claiming the
 same spelling (compared case- and accent-insensitively) is an error, reported
 with the file and line number.
@@ -238,6 +239,9 @@ def _entry_from_fields(path: Path, number: int, fields: list[str]) -> Entry:
     variant_list = [v.strip() for v in variants.split("|")] if variants else []
     if any(not v for v in variant_list):
         raise GlossaryError(f"{where}: empty variant in {variants!r} (stray '|')")
+    # what people naturally write: the canonical form listed again among its
+    # variants, or a variant twice (Kharkiv<TAB>Kharkov|Kharkiv); kept once
+    variant_list = [v for v in dict.fromkeys(variant_list) if v != canonical]
     entry = Entry(entry_id, canonical, variant_list, entry_type, note)
     reason = _entry_problem(entry)
     if reason:
@@ -312,41 +316,69 @@ def save_tsv(glossary: Glossary, path: str | Path) -> None:
 
 
 # ---------------------------------------------------------------- TBX
-# Mapping: one termEntry per entry (id attribute = entry id); the English
-# langSet holds the canonical form (administrativeStatus preferredTerm) and the
-# French langSet the variants; the type is a <descrip type="entityType"> and the
-# note a <note>. Foreign termbases: the preferred (else first) English term is
-# canonical, every other term of any language becomes a variant.
+# align writes TBX 2 (ISO 30042:2008, <martif>) in the core structure's element
+# order: a termEntry's descrip and note come before its langSets, a tig's term
+# before its termNote. One termEntry per entry (id = entry id); the French
+# langSet holds the variants, the English langSet the canonical form
+# (administrativeStatus preferredTerm-admn-sts); the type is a
+# <descrip type="entityType">, the note a <note>.
+#
+# align reads TBX 2 (martif: termEntry/langSet/tig or ntig/termGrp) and TBX 3
+# (tbx: conceptEntry/langSec/termSec), with or without a namespace, as IATE,
+# Weblate, OmegaT and memoQ export them. The preferred English term (else the
+# first) is the canonical form; the other English terms (admitted, deprecated,
+# superseded) and every French term are variants; terms in other languages are
+# left out. Subject fields and notes go to the entry's note.
 _PREFERRED = "preferredTerm-admn-sts"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_NCNAME = re.compile(r"^[A-Za-z_][\w.-]*$")
 
 
 def save_tbx(glossary: Glossary, path: str | Path) -> None:
-    from lxml import etree
-    from translate.storage import tbx
-
     from align.io import write_atomic
 
-    store = tbx.tbxfile(sourcelanguage="fr", targetlanguage="en")
+    write_atomic(path, to_tbx(glossary))
+
+
+def to_tbx(glossary: Glossary) -> bytes:
+    """The glossary as TBX 2 bytes, valid against the TBX core structure."""
+    from lxml import etree
+
+    from align import __version__
+
+    root = etree.Element("martif", {"type": "TBX", _XML_LANG: "en"})
+    file_desc = etree.SubElement(etree.SubElement(root, "martifHeader"), "fileDesc")
+    etree.SubElement(etree.SubElement(file_desc, "titleStmt"), "title").text = glossary.name
+    source = etree.SubElement(etree.SubElement(file_desc, "sourceDesc"), "p")
+    source.text = f"Written by align {__version__} from the glossary {glossary.name} (sha256 {glossary.sha256})"
+    body = etree.SubElement(etree.SubElement(root, "text"), "body")
     for entry in glossary.entries:
-        unit = store.addsourceunit(entry.variants[0] if entry.variants else entry.canonical)
-        unit.setid(entry.id)
-        unit.set_source_terms(entry.variants or [entry.canonical], "fr")
-        unit.set_target_terms([entry.canonical], "en")
-        element = unit.xmlelement
-        en_tig = element.find(f"{unit.namespaced('langSet')}[@{{http://www.w3.org/XML/1998/namespace}}lang='en']/{unit.namespaced('tig')}")
-        status = etree.SubElement(en_tig, unit.namespaced("termNote"), type="administrativeStatus")
-        status.text = _PREFERRED
-        descrip = etree.Element(unit.namespaced("descrip"), type="entityType")
-        descrip.text = entry.type
-        element.insert(0, descrip)
-        if entry.note:
-            unit.addnote(entry.note)
-    write_atomic(path, bytes(store))
+        _tbx_entry(body, entry)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _tbx_entry(body, entry: Entry) -> None:
+    from lxml import etree
+
+    element = etree.SubElement(body, "termEntry", id=_tbx_id(entry.id))
+    etree.SubElement(element, "descrip", type="entityType").text = entry.type
+    if entry.note:
+        etree.SubElement(element, "note").text = entry.note
+    french = etree.SubElement(element, "langSet", {_XML_LANG: "fr"})
+    for variant in entry.variants or [entry.canonical]:
+        etree.SubElement(etree.SubElement(french, "tig"), "term").text = variant
+    tig = etree.SubElement(etree.SubElement(element, "langSet", {_XML_LANG: "en"}), "tig")
+    etree.SubElement(tig, "term").text = entry.canonical
+    etree.SubElement(tig, "termNote", type="administrativeStatus").text = _PREFERRED
+
+
+def _tbx_id(entry_id: str) -> str:
+    """termEntry/@id is an xs:ID: an entry id that starts with a digit gets 'gl-'."""
+    return entry_id if _NCNAME.match(entry_id) else f"gl-{entry_id}"
 
 
 def _entries_from_tbx(path: Path, data: bytes) -> list[tuple[Entry, int]]:
     from lxml import etree
-    from translate.storage import tbx
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
@@ -354,45 +386,90 @@ def _entries_from_tbx(path: Path, data: bytes) -> list[tuple[Entry, int]]:
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or (exc.position[0] if exc.position else "?")
         raise GlossaryError(f"{path}:{line}: not well-formed XML ({exc.msg})") from None
-    if etree.QName(root).localname != "martif":
+    if _local(root) not in ("martif", "tbx"):
         raise GlossaryError(f"{path}:{root.sourceline}: not a TBX file "
-                            f"(root element <{etree.QName(root).localname}>, expected <martif>)")
-    try:
-        store = tbx.tbxfile.parsestring(data, sourcelanguage="fr", targetlanguage="en")
-    except Exception as exc:  # translate-toolkit raises various errors on odd files
-        raise GlossaryError(f"{path}: cannot read TBX ({exc})") from None
+                            f"(root element <{_local(root)}>, expected <martif> or <tbx>)")
+    elements = [e for e in root.iter() if _local(e) in ("termEntry", "conceptEntry")]
     entries = []
-    for unit in store.units:
-        line = unit.xmlelement.sourceline or 0
-        entry = _entry_from_unit(path, line, unit)
+    ids: set[str] = set()
+    for element in elements:
+        line = element.sourceline or 0
+        entry = _entry_from_tbx_element(path, line, element, ids)
         reason = _entry_problem(entry)
         if reason:
             raise GlossaryError(f"{path}:{line}: {reason}")
+        ids.add(entry.id)
         entries.append((entry, line))
     if not entries:
-        raise GlossaryError(f"{path}: TBX file has no termEntry")
+        raise GlossaryError(f"{path}: TBX file has no termEntry (TBX 2) or conceptEntry (TBX 3)")
     return entries
 
 
-def _entry_from_unit(path: Path, line: int, unit) -> Entry:
-    english = [t for t in unit.get_target_terms("en") if t.text.strip()]
+def _local(element) -> str:
+    """Local name of an element, '' for comments and processing instructions."""
+    return element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+
+
+def _entry_from_tbx_element(path: Path, line: int, element, ids: set[str]) -> Entry:
+    english, french = [], []
+    for language in (e for e in element if _local(e) in ("langSet", "langSec")):
+        lang = (language.get(_XML_LANG) or "").lower()
+        terms = _tbx_terms(language)
+        if lang == "en" or lang.startswith("en-") or lang == "eng":
+            english += terms
+        elif lang == "fr" or lang.startswith("fr-") or lang in ("fra", "fre"):
+            french += terms
     if not english:
-        raise GlossaryError(f"{path}:{line}: termEntry has no English (xml:lang='en') term")
-    preferred = [t for t in english if (t.administrative_status or "").startswith("preferred")]
-    canonical = (preferred or english)[0].text.strip()
-    others = [t.text.strip() for t in english if t.text.strip() != canonical]
-    for language in unit.getlanguageNodes():
-        lang = language.get("{http://www.w3.org/XML/1998/namespace}lang", "")
-        if not lang.lower().startswith("en"):
-            others.extend(t.text.strip() for t in unit._get_terms(language) if t.text.strip())
-    variants = list(dict.fromkeys(v for v in others if v != canonical))
-    entry_type = "term"
-    for node in unit.xmlelement.iter(unit.namespaced("descrip")):
-        if node.get("type") == "entityType" and (node.text or "").strip():
-            entry_type = node.text.strip()
-    note = " ".join(n.strip() for n in unit.getnotes().split("\n") if n.strip())
-    entry_id = unit.xmlelement.get("id") or _slug(canonical)
-    return Entry(entry_id, canonical, variants, entry_type, note)
+        raise GlossaryError(f"{path}:{line}: {_local(element)} has no English (xml:lang='en') term")
+    preferred = [t for t, status in english if status.startswith("preferred")]
+    canonical = (preferred or [english[0][0]])[0]
+    variants = [t for t, _ in english if t != canonical] + [t for t, _ in french]
+    variants = [v for v in dict.fromkeys(variants) if v != canonical]
+    entry_type, subjects, notes = "term", [], []
+    for node in element.iter():
+        name, kind = _local(node), node.get("type", "")
+        text = " ".join("".join(node.itertext()).split()) if name else ""
+        if not text:
+            continue
+        if name == "descrip" and kind == "entityType":
+            entry_type = text
+        elif (name == "descrip" and kind == "subjectField") or name == "subjectField":
+            subjects.append(text)
+        elif name == "note":
+            notes.append(text)
+    note = " ".join(([f"Subject: {'; '.join(dict.fromkeys(subjects))}."] if subjects else [])
+                    + list(dict.fromkeys(notes)))
+    return Entry(_entry_id(element.get("id"), canonical, ids), canonical, variants, entry_type, note)
+
+
+def _tbx_terms(language) -> list[tuple[str, str]]:
+    """(term, administrative status) of each tig, ntig (TBX 2) or termSec (TBX 3)."""
+    terms = []
+    for group in (e for e in language.iter() if _local(e) in ("tig", "ntig", "termSec")):
+        term = next((e for e in group.iter() if _local(e) == "term"), None)
+        text = " ".join("".join(term.itertext()).split()) if term is not None else ""
+        if not text:
+            continue
+        status = ""
+        for node in group.iter():
+            name, kind = _local(node), node.get("type", "")
+            if (name == "termNote" and kind in ("administrativeStatus", "normativeAuthorization")) \
+                    or name in ("administrativeStatus", "normativeAuthorization"):
+                status = (node.text or "").strip()
+        terms.append((text, status))
+    return terms
+
+
+def _entry_id(raw: str | None, canonical: str, taken: set[str]) -> str:
+    """An align id from a termbase id ("IATE-1234" -> "iate-1234"; "gl-20" written
+    by align -> "20"), or from the canonical form; made unique."""
+    if raw and raw.startswith("gl-") and raw[3:4].isdigit():
+        raw = raw[3:]
+    base = re.sub(r"[^a-z0-9._-]+", "-", (raw or "").lower()).strip("-._") or _slug(canonical)
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate
 
 
 def _slug(text: str) -> str:

@@ -128,7 +128,6 @@ def test_tsv_with_comments_and_optional_note_loads(tmp_path):
     (HEADER + "Seoul!\tSeoul\tSéoul\tplace\tx\n", 2, "bad id"),
     (HEADER + "seoul\t\tSéoul\tplace\tx\n", 2, "no canonical form"),
     (HEADER + "seoul\tSeoul\tSéoul||Seul\tplace\tx\n", 2, "empty variant"),
-    (HEADER + "seoul\tSeoul\tSéoul|Séoul\tplace\tx\n", 2, "duplicate variant 'Séoul'"),
     (HEADER + "seoul\tSeoul\tSéoul\tplace\tx\nseoul\tSeoul City\t\tplace\tx\n", 3, "duplicate id 'seoul'"),
     (HEADER + "seoul\tSeoul\tSéoul\tplace\tx\nseoul2\tSEOUL CITY\tSeoul\tplace\tx\n", 3, "conflicts with"),
     (HEADER + "seoul\tSeoul\tSéoul\tplace\tx\nother\tOther\tseoul\tplace\tx\n", 3, "one spelling, two entries"),
