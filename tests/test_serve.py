@@ -338,8 +338,14 @@ def test_bad_documents_are_refused(client, body, status):
     assert answer.status_code == status and "error" in answer.json()
 
 
-def test_missing_documents_are_404(client):
+def test_missing_documents_are_404(client, tmp_path):
     assert client.get("/v1/documents/none").status_code == 404
+    outside = tmp_path / "secret.tei.xml"
+    outside.write_text("<TEI/>", encoding="utf-8")
+    (tmp_path / "workspace").mkdir(exist_ok=True)
+    (tmp_path / "workspace" / "link.tei.xml").symlink_to(outside)
+    assert client.get("/v1/documents/link").status_code == 404  # a link could lead out of the workspace
+    assert client.get("/v1/documents").json() == {"documents": []}
     assert client.get("/v1/documents/..%2F..%2Fetc").status_code == 404
     assert client.post("/v1/check-terms", json={"documents": ["none"]}).status_code == 404
 

@@ -92,7 +92,29 @@ class TranslationService:
 
     # -- align's /v1/documents ------------------------------------------------
     def document_path(self, doc_id: str) -> Path:
+        """Where document ``doc_id`` lives (or will): ``WORKSPACE/doc_id.tei.xml``. ``doc_id`` must
+        match :data:`DOCUMENT_ID` (no separators, no leading dot), so it cannot leave the workspace."""
+        if not DOCUMENT_ID.fullmatch(doc_id):
+            raise ValueError(f"not a document id: {doc_id!r}")
         return self.settings.workspace / f"{doc_id}.tei.xml"
+
+    def existing_document(self, doc_id: str) -> Path | None:
+        """The file of a stored document, or None: no such id, no such file, or a symbolic
+        link (a link could point out of the workspace; align never writes one)."""
+        if not DOCUMENT_ID.fullmatch(doc_id):
+            return None
+        path = self.document_path(doc_id)
+        if path.is_symlink() or not path.is_file():
+            return None
+        return path
+
+    def document_ids(self) -> list[str]:
+        """The ids of the workspace's documents (regular files only), sorted."""
+        workspace = self.settings.workspace
+        if not workspace.is_dir():
+            return []
+        names = (p.name[: -len(".tei.xml")] for p in workspace.glob("*.tei.xml"))
+        return sorted(i for i in names if self.existing_document(i) is not None)
 
     def translate_article(self, text: str, doc_id: str, title: str | None = None) -> "AlignedDocument":
         """Segment, translate (through the shared batcher) and store one article as

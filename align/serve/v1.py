@@ -67,29 +67,25 @@ def _summary(doc_id: str, aligned) -> dict:
 
 async def list_documents(request: Request) -> JSONResponse:
     await checked_params(request)
-    workspace = service(request).settings.workspace
-    return JSONResponse({"documents": await run_in_threadpool(_summaries, workspace)})
+    return JSONResponse({"documents": await run_in_threadpool(_summaries, service(request))})
 
 
-def _summaries(workspace) -> list[dict]:
+def _summaries(svc) -> list[dict]:
     from align import tei
     from align.errors import AlignError
 
     documents = []
-    for path in sorted(workspace.glob("*.tei.xml")) if workspace.is_dir() else []:
-        doc_id = path.name[: -len(".tei.xml")]
+    for doc_id in svc.document_ids():
         try:
-            documents.append(_summary(doc_id, tei.read_tei(path)))
+            documents.append(_summary(doc_id, tei.read_tei(svc.document_path(doc_id))))
         except AlignError as exc:
             documents.append({"id": doc_id, "error": str(exc)})
     return documents
 
 
 def _existing(request: Request, doc_id: str):
-    if not DOCUMENT_ID.fullmatch(doc_id):
-        raise ApiError(404, f"no document {doc_id}")
-    path = service(request).document_path(doc_id)
-    if not path.is_file():
+    path = service(request).existing_document(doc_id)
+    if path is None:
         raise ApiError(404, f"no document {doc_id}")
     return path
 
@@ -137,7 +133,7 @@ async def check_terms(request: Request) -> JSONResponse:
         return JSONResponse(report.to_json())
     ids = params.get("documents")
     if ids is None:
-        paths = sorted(svc.settings.workspace.glob("*.tei.xml"))
+        paths = [svc.document_path(i) for i in svc.document_ids()]
     elif isinstance(ids, list) and all(isinstance(i, str) for i in ids):
         paths = [_existing(request, i) for i in ids]
     else:
