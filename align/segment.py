@@ -420,6 +420,15 @@ def _paragraphs(raw: _RawParagraph, lang: str) -> list[Paragraph]:
     return [Paragraph("", [Sentence("", t) for t in texts], kind)]
 
 
+def leading_marker(sentence: str) -> str:
+    """The bullet marker ("• ") a sentence starts with, spaces after it included, or "".
+
+    The first sentence of a bullet paragraph keeps its marker (see the module
+    docstring); the translation pipeline sends the engine the text after it."""
+    marker = _BULLET.match(sentence)
+    return marker.group() if marker and marker.end() < len(sentence) else ""
+
+
 def segment(text: str, lang: str = "fr") -> Document:
     """Segment a news article into paragraphs (with kinds) and sentences, ids numbered.
 

@@ -38,6 +38,8 @@ if TYPE_CHECKING:  # pragma: no cover
 TranslateBatch = Callable[[list[str]], list[str]]
 #: French sentences -> one SentenceTranslation each (translate_sentences, or a server's shared batcher)
 SentenceTranslator = Callable[[list[str]], "list[SentenceTranslation]"]
+#: values of ``typography``: English typography on the English side, or the engine's text as it is
+TYPOGRAPHY = ("english", "engine")
 
 
 @dataclass
@@ -57,10 +59,29 @@ def translate_sentences(
     glossary: "Glossary | None" = None,
     memory: "TranslationMemory | None" = None,
     glossary_mode: str | None = None,
+    typography: str = "english",
 ) -> list[SentenceTranslation]:
-    """Translate French sentences, one result per input, in order."""
+    """Translate French sentences, one result per input, in order.
+
+    The engine gets a copy of each sentence without its bullet marker ("• "),
+    which goes back in front of the English. ``typography``: "english" puts
+    the engine's English into English typography (align/typography.py: “ ” for
+    « », no space before : ; ! ?), "engine" keeps the engine's text as it is.
+    The translation memory stores the engine's own text.
+    """
+    from align.segment import leading_marker
+
+    if typography not in TYPOGRAPHY:
+        raise ValueError(f"typography must be one of {TYPOGRAPHY}, not {typography!r}")
+    markers = [leading_marker(text) for text in sentences]
+    texts = [text[len(marker):] for text, marker in zip(sentences, markers)]
+    results = _translate_copies(texts, engine, glossary, memory, glossary_mode)
+    return [_finish(result, marker, typography) for result, marker in zip(results, markers)]
+
+
+def _translate_copies(texts: list[str], engine: "Engine", glossary: "Glossary | None",
+                      memory: "TranslationMemory | None", glossary_mode: str | None) -> list[SentenceTranslation]:
     translate_batch = _batch_translator(engine, glossary, memory)
-    texts = list(sentences)
     if not texts:
         return []
     if glossary is None:
@@ -95,19 +116,25 @@ def translate_document(
     glossary_mode: str | None = None,
     provenance: Provenance | None = None,
     sentence_translator: SentenceTranslator | None = None,
+    typography: str = "english",
 ) -> AlignedDocument:
     """Translate every body sentence of ``source``; copy furniture as it is.
 
     ``sentence_translator`` replaces the call to :func:`translate_sentences`
     (with the same engine, glossary and memory behind it): ``align serve``
-    passes its batcher, which shares engine calls between clients.
+    passes its batcher, which shares engine calls between clients (it calls
+    translate_sentences with its default ``typography``, "english").
+
+    ``typography`` is translate_sentences's: "english" (the default) or
+    "engine" (the engine's text as it is); it is recorded in the settings.
     """
     to_translate = [s for p, s in source.iter_sentences() if p.kind != "furniture"]
     texts = [s.text for s in to_translate]
     if sentence_translator is not None:
         results = sentence_translator(texts)
     else:
-        results = translate_sentences(texts, engine, glossary=glossary, memory=memory, glossary_mode=glossary_mode)
+        results = translate_sentences(texts, engine, glossary=glossary, memory=memory, glossary_mode=glossary_mode,
+                                      typography=typography)
     by_id = dict(zip((s.id for s in to_translate), results))
 
     target_paragraphs: list[Paragraph] = []
@@ -131,11 +158,35 @@ def translate_document(
         target_paragraphs.append(Paragraph(f"en.p{p_index}", target_sentences, paragraph.kind))
 
     aligned = AlignedDocument(source, Document("en", target_paragraphs), links)
-    aligned.provenance = _provenance(engine, glossary, provenance)
+    aligned.provenance = _provenance(engine, glossary, provenance, typography)
     return aligned
 
 
-def _provenance(engine: "Engine", glossary: "Glossary | None", base: Provenance | None) -> Provenance:
+def _finish(result: SentenceTranslation, marker: str, typography: str) -> SentenceTranslation:
+    """The English as stored: in English typography unless told otherwise, the source's
+    bullet marker in front; term spans moved with the characters."""
+    text, target_terms = result.text, list(result.target_terms)
+    if typography == "english":
+        from align.typography import english_with_offsets
+
+        text, offsets = english_with_offsets(text)
+        target_terms = [TermSpan(offsets[t.start], offsets[t.end], t.ref) for t in target_terms]
+    shift = len(marker)
+    return SentenceTranslation(
+        marker + text,
+        [TermSpan(t.start + shift, t.end + shift, t.ref) for t in result.source_terms],
+        [TermSpan(t.start + shift, t.end + shift, t.ref) for t in target_terms],
+        list(result.problems),
+    )
+
+
+def _settings(engine: "Engine", typography: str) -> dict[str, str]:
+    """The settings a translation records: the engine's, and the typography of its English."""
+    return {**{k: str(v) for k, v in engine.info().settings.items()}, "typography": typography}
+
+
+def _provenance(engine: "Engine", glossary: "Glossary | None", base: Provenance | None,
+                typography: str = "english") -> Provenance:
     info = engine.info()
     prov = base or Provenance()
     prov.method = "translation"
@@ -143,7 +194,7 @@ def _provenance(engine: "Engine", glossary: "Glossary | None", base: Provenance 
     prov.engine_version = info.version
     prov.model = info.model
     prov.model_version = info.model_version
-    prov.settings = {k: str(v) for k, v in info.settings.items()}
+    prov.settings = _settings(engine, typography)
     prov.glossary = glossary.info() if glossary is not None else None
     prov.date = prov.date or _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
     prov.align_version = __version__
@@ -161,9 +212,10 @@ def output_path(article: Path, out_dir: Path | None) -> Path:
     return (out_dir or article.parent) / f"{name}.tei.xml"
 
 
-def is_up_to_date(out_path: Path, source_sha256: str, engine: "Engine", glossary: "Glossary | None") -> bool:
+def is_up_to_date(out_path: Path, source_sha256: str, engine: "Engine", glossary: "Glossary | None",
+                  typography: str = "english") -> bool:
     """True when ``out_path`` already holds this article translated with the
-    same engine, model, settings and glossary: a rerun after an interruption
+    same engine, model, settings, typography and glossary: a rerun after an interruption
     skips it (outputs are written atomically, so an existing file is whole)."""
     if not out_path.is_file():
         return False
@@ -181,7 +233,7 @@ def is_up_to_date(out_path: Path, source_sha256: str, engine: "Engine", glossary
         prov.source_sha256 == source_sha256
         and (prov.engine, prov.engine_version, prov.model, prov.model_version)
         == (info.name, info.version, info.model, info.model_version)
-        and prov.settings == {k: str(v) for k, v in info.settings.items()}
+        and prov.settings == _settings(engine, typography)
         and have_glossary == wanted_glossary
     )
 
@@ -195,6 +247,7 @@ def translate_file(
     memory: "TranslationMemory | None" = None,
     glossary_mode: str | None = None,
     strict: bool = False,
+    typography: str = "english",
 ) -> AlignedDocument:
     """Read, segment, translate and write one article as aligned TEI (atomically).
 
@@ -205,7 +258,7 @@ def translate_file(
     source, provenance = read_article(article, strict=strict)
     aligned = translate_document(
         source, engine, glossary=glossary, memory=memory,
-        glossary_mode=glossary_mode, provenance=provenance,
+        glossary_mode=glossary_mode, provenance=provenance, typography=typography,
     )
     tei.write_tei(aligned, out_path)
     return aligned

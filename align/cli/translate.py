@@ -33,13 +33,17 @@ import click
               help="Refuse an article holding characters XML cannot store (control characters, U+FFFE/U+FFFF, "
                    "lone surrogates) instead of replacing them (form feed and vertical tab by a line break, "
                    "others by a space; the count goes in the TEI header).")
+@click.option("--typography", type=click.Choice(["english", "engine"]), default="english", show_default=True,
+              help="english: English typography on the English side (“ ” for « », no space before : ; ! ?, "
+                   "no French no-break spaces); engine: keep the engine's text as it is.")
 @click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None, metavar="[ADDRESS]",
               help="Translate on a Ray cluster (pip install -e '.[ray]'): ADDRESS is auto or ray://HOST:PORT; "
                    "alone, Ray starts on this machine. Folders stand for their *.txt files. Same output files.")
 @click.option("--actors", type=click.IntRange(1), default=None,
               help="--ray: engine actors (default: one per GPU, else one per --threads CPUs, less one CPU).")
 def translate(articles, output_dir, glossary_path, glossary_mode, engine, model, beam_size,
-              batch_size, threads, device, compute_type, no_cache, force, strict, ray_address, actors) -> int:
+              batch_size, threads, device, compute_type, no_cache, force, strict, typography, ray_address,
+              actors) -> int:
     """Translate French ARTICLES into aligned TEI files (ARTICLE.tei.xml).
 
     A rerun skips articles already translated with the same engine, model,
@@ -53,6 +57,8 @@ def translate(articles, output_dir, glossary_path, glossary_mode, engine, model,
         compute_type=compute_type,
     ).items() if v is not None}
     if ray_address is not None:
+        if typography != "english":
+            raise click.UsageError("--typography engine is not available with --ray yet")
         return _translate_on_ray(ray_address, articles, output_dir, engine, engine_options, glossary_path,
                                  glossary_mode, no_cache, force, strict, actors)
     translator = _load_engine(engine, engine_options)
@@ -66,11 +72,12 @@ def translate(articles, output_dir, glossary_path, glossary_mode, engine, model,
             bar.set_postfix_str(article.name)
             out = output_path(article, output_dir)
             try:
-                if not force and article.is_file() and is_up_to_date(out, sha256_file(article), translator, glossary):
+                if not force and article.is_file() and is_up_to_date(out, sha256_file(article), translator, glossary,
+                                                                         typography):
                     click.echo(f"{article}: up to date ({out})", err=True)
                 else:
                     doc = translate_file(article, translator, out, glossary=glossary, memory=memory,
-                                         glossary_mode=glossary_mode, strict=strict)
+                                         glossary_mode=glossary_mode, strict=strict, typography=typography)
                     _report_problems(article, doc)
                     _report_replaced(article, doc.provenance.source_replaced)
                     bar.write(f"{article} -> {out} ({len(doc.links)} sentences)", file=sys.stderr)
