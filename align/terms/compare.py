@@ -21,7 +21,7 @@ confidence than its similarity: it is reported, never merged as certain.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from align.terms.rules import DISTINCT_ENDINGS, GIVEN_NAMES, KOREAN_SYLLABLE, RULES
@@ -57,14 +57,6 @@ class Comparison:
     def confidence(self) -> float:
         """Similarity, less RAW_PENALTY for each plain letter change."""
         return max(0.0, round(self.similarity - RAW_PENALTY * self.raw, 3))
-
-
-@dataclass
-class _Cell:
-    cost: float
-    raw: int
-    families: frozenset[str] = field(default_factory=frozenset)
-    initial: bool = False  # a plain change touches the first letter of a word
 
 
 #: the typo measure's transcription pairs (French/English), applied in order
@@ -137,17 +129,17 @@ def _surely_korean(word: str) -> bool:
     return re.fullmatch(f"(?:{KOREAN_SYLLABLE})", word) is not None or re.search(r"eo|eu|ae|ui|wo", word) is not None
 
 
-def _ends(text: str, side: int, korean: bool) -> list[set[int]]:
+@lru_cache(maxsize=65536)
+def _ends(text: str, side: int, korean: bool) -> tuple[frozenset[int], ...]:
     """For each position i, the directed rules whose side-``side`` string ends at i."""
     ends: list[set[int]] = [set() for _ in range(len(text) + 1)]
     for index, rule in enumerate(_DIRECTED):
         pattern, anchor, not_after = rule[side], rule[3], rule[4]
         if rule[5].startswith("ko ") and not korean:
             continue
-        for end in range(len(text) + 1):
-            start = end - len(pattern)
-            if start < 0 or text[start:end] != pattern:
-                continue
+        starts = range(len(text) + 1) if not pattern else _occurrences(text, pattern)
+        for start in starts:
+            end = start + len(pattern)
             if anchor == "^" and start > 0 and text[start - 1] != " ":
                 continue
             if anchor == "$" and end < len(text) and text[end] != " ":
@@ -157,7 +149,15 @@ def _ends(text: str, side: int, korean: bool) -> list[set[int]]:
             if not_after and start > 0 and text[start - 1] in not_after:
                 continue
             ends[end].add(index)
-    return ends
+    return tuple(frozenset(e) for e in ends)
+
+
+def _occurrences(text: str, pattern: str) -> list[int]:
+    found, start = [], text.find(pattern)
+    while start >= 0:
+        found.append(start)
+        start = text.find(pattern, start + 1)
+    return found
 
 
 @lru_cache(maxsize=65536)
@@ -167,38 +167,42 @@ def distance(a: str, b: str) -> tuple[float, int, frozenset[str], bool]:
     korean = _korean(a) and _korean(b)
     ends_a, ends_b = _ends(a, 0, korean), _ends(b, 1, korean)
     n, m = len(a), len(b)
-    table: list[list[_Cell]] = [[_Cell(0.0, 0)] * (m + 1) for _ in range(n + 1)]
+    empty: frozenset[str] = frozenset()
+    # each cell: (cost, plain changes, rule families, plain change at a word's first letter)
+    table: list[list[tuple]] = [[(0.0, 0, empty, False)] * (m + 1) for _ in range(n + 1)]
     for i in range(n + 1):
+        gap_a = _gap(a, i - 1) if i else None
         for j in range(m + 1):
             if i == 0 and j == 0:
                 continue
-            best = _Cell(float("inf"), 0)
             options = []
             if i and j:
-                same = a[i - 1] == b[j - 1]
-                prev = table[i - 1][j - 1]
-                initial = not same and (_initial(a, i - 1) or _initial(b, j - 1))
-                options.append((prev, 0.0 if same else RAW_COST, 0 if same else 1, None, initial))
+                if a[i - 1] == b[j - 1]:
+                    options.append((table[i - 1][j - 1], 0.0, 0, None, False))
+                else:
+                    initial = _initial(a, i - 1) or _initial(b, j - 1)
+                    options.append((table[i - 1][j - 1], RAW_COST, 1, None, initial))
             if i:
-                cost, raw = _gap(a, i - 1)
+                cost, raw = gap_a
                 options.append((table[i - 1][j], cost, raw, None, bool(raw) and _initial(a, i - 1)))
             if j:
                 cost, raw = _gap(b, j - 1)
                 options.append((table[i][j - 1], cost, raw, None, bool(raw) and _initial(b, j - 1)))
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1] and a[i - 1] != a[i - 2]:
                 options.append((table[i - 2][j - 2], RAW_COST, 1, None, _initial(a, i - 2)))  # a typo: orkse/orske
-            for index in ends_a[i] & ends_b[j]:
+            common = ends_a[i] & ends_b[j]
+            for index in common:
                 rule = _DIRECTED[index]
-                prev = table[i - len(rule[0])][j - len(rule[1])]
-                options.append((prev, rule[2], 0, rule[5], False))
+                options.append((table[i - len(rule[0])][j - len(rule[1])], rule[2], 0, rule[5], False))
+            best = None
             for prev, cost, raw, family, initial in options:
-                total = prev.cost + cost
-                if total < best.cost - 1e-9:
-                    families = prev.families | {family} if family else prev.families
-                    best = _Cell(total, prev.raw + raw, families, prev.initial or initial)
+                total = prev[0] + cost
+                if best is None or total < best[0] - 1e-9:
+                    families = prev[2] | {family} if family else prev[2]
+                    best = (total, prev[1] + raw, families, prev[3] or initial)
             table[i][j] = best
-    cell = table[n][m]
-    return round(cell.cost, 6), cell.raw, cell.families, cell.initial
+    cost, raw, families, initial = table[n][m]
+    return round(cost, 6), raw, families, initial
 
 
 def _initial(text: str, index: int) -> bool:

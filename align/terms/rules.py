@@ -174,6 +174,17 @@ GIVEN_NAMES: tuple[frozenset[str], ...] = tuple(frozenset(group.split()) for gro
     "stsiapan stepan",
     "ihar igor ihor",
     "kostiantyn konstantin kanstantsin",
+    "vitaliy vitalii vitali vitaly",
+    "valeriy valerii valeri valery",
+    "arseniy arsenii arseni arseny",
+    "ruslan rouslan",
+    "denys denis",
+    "oleh oleg",
+    "anatoliy anatolii anatoli anatoly",
+    "leonid", "boris", "ivan", "taras", "ramzan", "akhmad", "arkadi arkady arkadiy", "raisa raissa",
+    "hennadiy hennadii guennadi gennady gennadi",
+    "nataliya natalia natalya",
+    "iryna irina",
 ))
 
 #: Pairs of word endings that make another word, not another spelling: a
