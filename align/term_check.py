@@ -368,7 +368,10 @@ def discover(units: list[Unit], glossary: Glossary | None = None,
 
     Pairs are joined most confident first; two groups are not joined when a
     precision guard keeps any spelling of one apart from any of the other
-    (Kim Jong Un ~ Kim Jong-un and Kim Jong Nam ~ Kim Jong-nam stay two)."""
+    (Kim Jong Un ~ Kim Jong-un and Kim Jong Nam ~ Kim Jong-nam stay two), nor
+    by a doubtful link unless every spelling of one is close to every spelling
+    of the other (Timochenko ~ Tymoshenko and Timtchenko ~ Timchenko stay two
+    however close Timochenko and Timtchenko look)."""
     from align.terms.compare import compare
 
     weak: dict[str, _Form] = {}
@@ -396,6 +399,9 @@ def discover(units: list[Unit], glossary: Glossary | None = None,
             continue
         if any(compare(forms[x].text, forms[y].text).apart for x in members[ri] for y in members[rj]):
             continue  # joining would put two names a guard keeps apart in one cluster
+        if verdict.raw and len(members[ri]) + len(members[rj]) > 2 and any(
+                compare(forms[x].text, forms[y].text).similarity < threshold for x in members[ri] for y in members[rj]):
+            continue  # a doubtful link (a typo?) does not glue two groups of names together
         parent[ri] = rj
         members[rj] += members.pop(ri)
         links[rj] += links.pop(ri, []) + [verdict]
