@@ -10,11 +10,16 @@ line) or align's aligned TEI files (both sides, sentence ids). Two reports:
     occurrence that is not the canonical form is listed.
 (b) candidate clusters: capitalised words and multi-word names that the corpus
     spells several ways and the glossary does not cover, found without any
-    list of names. Forms are compared on a transliteration skeleton (unidecode,
-    then French/English transcription pairs such as ou/u, ch/sh, gue/ge, y/i,
-    doubled letters, final mute e) with rapidfuzz; pairs that differ only by
-    a French inflection suffix (Corée/Coréen, Japon/Japonais) are not variants.
-    Each cluster comes with a ready-to-paste glossary line.
+    list of names, even when each spelling occurs once. Forms are compared by
+    align.terms.compare: an edit distance that knows the correspondences
+    between romanisation systems (align/terms/rules.py: Ukrainian- vs
+    Russian-based, French vs English transcription, Belarusian, Korean RR vs
+    MR), with precision guards (given names, feminine surnames, endings that
+    make another place, Korean syllables). Pairs that differ only by a
+    French inflection suffix (Corée/Coréen, Japon/Japonais) are not variants.
+    Each cluster comes with its confidence, the correspondences that join it
+    (``why``; "doubtful" when a letter change no rule explains was needed)
+    and a ready-to-paste glossary line.
 """
 
 from __future__ import annotations

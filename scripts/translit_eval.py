@@ -15,6 +15,8 @@ would on a folder.
   cluster;
 - false merges: share of look-alike distinct pairs put in one cluster
   (whatever its confidence);
+- of them sure: false merges reported at confidence >= 0.85 (the others
+  are listed as doubtful, for a person to decide);
 - cross-row merges: pairs of spellings from two different rows put in one
   cluster (neither declared variants nor declared distinct: any such pair is
   a false merge too).
@@ -41,6 +43,8 @@ sys.path.insert(0, str(REPO))
 
 FRENCH_SOURCES = {"FR", "FRUK"}
 FILES_PER_LANGUAGE = 10
+#: a false merge reported at this confidence or above is one the checker was sure of
+SURE = 0.85
 
 TEMPLATES = {
     ("dev", "place", "fr"): [
@@ -162,7 +166,7 @@ def evaluate(rows: list[Row], split: str, group: dict[str, int]) -> dict:
         ca, cb = cluster_of.get(a.casefold()), cluster_of.get(b.casefold())
         return ca is not None and ca == cb
 
-    result = {"variant": 0, "recalled": 0, "distinct": 0, "merged": 0, "misses": [], "merges": [],
+    result = {"variant": 0, "recalled": 0, "distinct": 0, "merged": 0, "merged_sure": 0, "misses": [], "merges": [],
               "by_country": Counter(), "by_country_recalled": Counter()}
     declared: set[frozenset[str]] = set()
     row_of: dict[str, set[int]] = defaultdict(set)
@@ -184,6 +188,7 @@ def evaluate(rows: list[Row], split: str, group: dict[str, int]) -> dict:
                 if together(a, b):
                     result["merged"] += 1
                     number = cluster_of[a.casefold()]
+                    result["merged_sure"] += confidence[number] >= SURE
                     result["merges"].append(f"{a} ~ {b} (conf {confidence[number]:.2f}, line {row.number})")
     cross = []
     for candidate in report.candidates:
@@ -226,14 +231,14 @@ def main() -> None:
     rows = read_rows(args.pairs)
     splits = ["dev", "heldout"] if args.split == "all" else [args.split]
     print(f"{'split':<8} {'rows':>5} {'files':>5} {'variant pairs':>14} {'recall':>7} "
-          f"{'distinct pairs':>15} {'false merges':>13} {'cross-row':>10}")
+          f"{'distinct pairs':>15} {'false merges':>13} {'of them sure':>13} {'cross-row':>10}")
     for split in splits:
         chosen = [r for r in rows if r.split == split]
         result = evaluate(chosen, split, _variant_groups(rows))
         recall = result["recalled"] / result["variant"] if result["variant"] else float("nan")
         merges = result["merged"] / result["distinct"] if result["distinct"] else float("nan")
         print(f"{split:<8} {len(chosen):>5} {result['files']:>5} {result['variant']:>14} {recall:>7.3f} "
-              f"{result['distinct']:>15} {merges:>12.1%} {len(result['cross']):>10}")
+              f"{result['distinct']:>15} {merges:>12.1%} {result['merged_sure']:>13} {len(result['cross']):>10}")
         per_country = ", ".join(f"{c} {result['by_country_recalled'][c]}/{n}"
                                 for c, n in sorted(result["by_country"].items()))
         print(f"         recall by country: {per_country}")
