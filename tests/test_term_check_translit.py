@@ -3,6 +3,7 @@ evaluation targets on the held-out set (scripts/translit_eval.py)."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -162,3 +163,15 @@ def test_held_out_recall_and_false_merges_meet_the_targets():
     assert result["variant"] >= 400 and result["distinct"] >= 80
     assert result["recalled"] / result["variant"] >= 0.9, result["misses"]
     assert result["merged"] / result["distinct"] <= 0.05, result["merges"]
+
+
+def test_cli_table_and_json_say_which_correspondences_join_a_cluster(run_align, tmp_path):
+    french, english = tmp_path / "fr.txt", tmp_path / "en.txt"
+    french.write_text("Les combats se poursuivent près de Horlivka, selon l'état-major.\n", encoding="utf-8")
+    english.write_text("Fighting continued near Gorlovka, the general staff said.\n", encoding="utf-8")
+    table = run_align("check-terms", french, english)
+    assert table.exit_code == 1 and "uk/ru h/g" in table.stdout
+    report = json.loads(run_align("check-terms", french, english, "--json").stdout)
+    [candidate] = report["candidates"]
+    assert {f["form"] for f in candidate["forms"]} == {"Horlivka", "Gorlovka"}
+    assert candidate["why"] == "uk/ru h/g, uk/ru i/o" and candidate["confidence"] > 0.9
