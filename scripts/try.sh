@@ -28,8 +28,8 @@ apertium_ready() {  # the binary and both modes the engine chains (fr-es, spa-en
 }
 
 as_root() {  # run a command as root: directly, or through sudo (which may ask for a password)
-  if [ "$(id -u)" -eq 0 ]; then "$@"
-  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+  if [ "$(id -u)" -eq 0 ]; then env DEBIAN_FRONTEND=noninteractive "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo env DEBIAN_FRONTEND=noninteractive "$@"
   else return 1
   fi
 }
