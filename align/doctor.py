@@ -25,6 +25,7 @@ CHROMIUM_INSTALL = "apt-get install -y chromium"
 OMEGAT_INSTALL = "apt-get install omegat"
 RAY_INSTALL = "pip install -e '.[ray]'"
 SERVE_INSTALL = "pip install -e '.[serve]'"
+BPE_INSTALL = "pip install -e '.[bpe]'"
 #: where Debian's omegat package puts OmegaT (run headless with java -jar)
 OMEGAT_JAR = Path("/usr/share/omegat/OmegaT.jar")
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
@@ -65,7 +66,7 @@ def collect() -> Report:
     return Report(
         engines=argos_checks() + [apertium_check()],
         data=[argostranslate_check(), memory_check(), *glossary_checks(), sample_check()],
-        optional=[chromium_check(), omegat_check(), ray_check(), serve_check()],
+        optional=[chromium_check(), omegat_check(), bpe_check(), ray_check(), serve_check()],
     )
 
 
@@ -223,6 +224,12 @@ def omegat_check() -> Check:
     if shutil.which("omegat") is None and not OMEGAT_JAR.is_file():
         return Check("omegat", False, f"not found: {purpose}", OMEGAT_INSTALL)
     return Check("omegat", True, f"{shutil.which('omegat') or OMEGAT_JAR}: {purpose}")
+
+
+def bpe_check() -> Check:
+    """The ``bpe`` extra (sacremoses, subword-nmt) runs argos packages with a bpe.model tokenizer."""
+    return _extra_check("bpe", ("sacremoses", "subword_nmt"), "argos packages with a bpe.model (OPUS-MT)",
+                        BPE_INSTALL)
 
 
 def ray_check() -> Check:

@@ -101,10 +101,19 @@ def test_a_package_without_sentencepiece_is_listed_as_not_usable(bare_machine, a
 def test_optional_extras_are_found_without_importing_them(bare_machine, monkeypatch, capsys):
     imported_before = set(sys.modules)
     run_doctor(capsys)
-    assert not {"ray", "starlette", "uvicorn"} & (set(sys.modules) - imported_before)
-    found = {name: doctor.importlib.util.find_spec(name) is not None for name in ("ray", "starlette", "uvicorn")}
+    extras = ("ray", "starlette", "uvicorn", "sacremoses", "subword_nmt")
+    assert not set(extras) & (set(sys.modules) - imported_before)
+    found = {name: doctor.importlib.util.find_spec(name) is not None for name in extras}
     assert doctor.ray_check().ok == found["ray"]
     assert doctor.serve_check().ok == (found["starlette"] and found["uvicorn"])
+    assert doctor.bpe_check().ok == (found["sacremoses"] and found["subword_nmt"])
+
+
+def test_an_extra_this_version_lacks_says_so(monkeypatch):
+    monkeypatch.setattr(doctor.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(doctor, "_declared_extras", lambda: {"serve"})
+    assert doctor.serve_check().fix == doctor.SERVE_INSTALL
+    assert doctor.ray_check().fix == "(this version of align has no 'ray' extra)"
 
 
 def test_memory_size_and_shipped_data(bare_machine, capsys):
