@@ -29,7 +29,7 @@ TEI_NS = "{http://www.tei-c.org/ns/1.0}"
 @pytest.fixture(scope="module")
 def ray_address():
     """A local Ray instance for this module; the commands join it by its address."""
-    ray.init(num_cpus=3, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
+    ray.init(address="local", num_cpus=3, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
     try:
         yield ray.get_runtime_context().gcs_address
     finally:

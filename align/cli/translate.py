@@ -38,7 +38,8 @@ import click
                    "no French no-break spaces); engine: keep the engine's text as it is.")
 @click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None, metavar="[ADDRESS]",
               help="Translate on a Ray cluster (pip install -e '.[ray]'): ADDRESS is auto or ray://HOST:PORT; "
-                   "alone, Ray starts on this machine. Folders stand for their *.txt files. Same output files.")
+                   "alone, Ray starts on this machine. Folders stand for their *.txt files; --threads is per actor "
+                   "(default 1). Same output files.")
 @click.option("--actors", type=click.IntRange(1), default=None,
               help="--ray: engine actors (default: one per GPU, else one per --threads CPUs, less one CPU).")
 def translate(articles, output_dir, glossary_path, glossary_mode, engine, model, beam_size,

@@ -21,8 +21,8 @@ so a rerun after an interrupted driver resumes where it stopped.
 
 from __future__ import annotations
 
+import sys
 import threading
-import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +80,10 @@ def translate_corpus(ray, jobs: list[tuple[Path, Path]], settings: Settings, rep
     actors, gpus = _actor_count(ray, settings)
     engine = start_pool(ray, settings.engine_name, settings.engine_options, actors=actors,
                         threads=settings.threads, gpus_per_actor=gpus)
+    if settings.engine_name is None and engine.info().name == "apertium":  # the actors chose, as get_engine does
+        from align.engines.select import APERTIUM_NOTICE
+
+        print(f"align: {APERTIUM_NOTICE}", file=sys.stderr)
     threads = settings.driver_threads or DOCUMENTS_PER_ACTOR * actors
     stream = _Stream(ray, engine, settings, report, threads, _reader_cpus(ray, actors, settings.threads, gpus))
     try:
