@@ -78,14 +78,26 @@ def argos_checks() -> list[Check]:
     from align.models import INSTALL_HINT, installed_packages, packages_dir
 
     folder = packages_dir()
-    checks = [_package_check(package) for package in installed_packages(folder)]
+    default = _default_package()
+    checks = [_package_check(package, package.path == default) for package in installed_packages(folder)]
     if not any(check.ok for check in checks):
         checks.append(Check("argos", False, f"no usable fr->en package in {_home(folder)}",
                             _command(INSTALL_HINT)))
     return checks
 
 
-def _package_check(package) -> Check:
+def _default_package() -> Path | None:
+    """The folder of the package `align translate` uses without --model, if any."""
+    from align.errors import ModelError
+    from align.models import find_model
+
+    try:
+        return find_model(None).path
+    except ModelError:
+        return None
+
+
+def _package_check(package, is_default: bool) -> Check:
     from align.errors import ModelError
     from align.models import checked_model
 
@@ -95,7 +107,7 @@ def _package_check(package) -> Check:
         checked_model(package)
     except ModelError as exc:
         return Check("argos", False, f"{described}: not usable: {exc}")
-    return Check("argos", True, described)
+    return Check("argos", True, described + (" (the default)" if is_default else ""))
 
 
 def tokenizer_name(package_dir: Path) -> str:

@@ -80,7 +80,7 @@ def test_an_installed_argos_package_is_described(bare_machine, argos_packages_di
     assert code == 0
     line = next(line for line in out.splitlines() if line.startswith("  ok      argos"))
     assert "translate-fr_en-synthetic" in line and "(fr->en)" in line
-    assert "SentencePiece" in line and "compute type float32" in line
+    assert "SentencePiece" in line and "compute type float32" in line and "(the default)" in line
     assert "Ready: align translates with argos" in out
 
 
