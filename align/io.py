@@ -189,11 +189,16 @@ def read_bytes(path: str | os.PathLike[str], what: str) -> bytes:
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the whole
     new one, never a partial file: write a temporary file beside it, fsync,
-    then rename over the target."""
+    then rename over the target.
+
+    The temporary file's name carries the writer's process id
+    (``.NAME.PID.XXXX.tmp``): one left behind by a process that was killed is
+    removed by the next write of the same file; a live writer's is left alone."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    _remove_stale_temporaries(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, _new_file_mode(path))  # mkstemp makes 0600 files; keep the usual mode
         with os.fdopen(fd, "wb") as handle:
@@ -207,6 +212,35 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Remove the temporary files of ``path`` whose writer process is gone (killed mid-write)."""
+    prefix = f".{path.name}."
+    try:
+        names = [entry.name for entry in os.scandir(path.parent)
+                 if entry.name.startswith(prefix) and entry.name.endswith(".tmp")]
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(prefix):].split(".", 1)[0]
+        if pid.isascii() and pid.isdigit() and not _process_alive(int(pid)):
+            try:
+                os.unlink(path.parent / name)
+            except OSError:
+                pass  # another writer removed it first, or it is not ours to remove
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
 
 
 def _new_file_mode(path: Path) -> int:

@@ -140,3 +140,4 @@ def test_an_article_over_the_size_limit_is_refused_before_it_is_read(tmp_path, r
     assert "over the 1 MB input limit" in result.stderr and "Traceback" not in result.stderr
     monkeypatch.setenv("ALIGN_MAX_INPUT_MB", "2")
     assert read_text(article).startswith("Une phrase")
+
