@@ -15,6 +15,13 @@ that finds the database locked waits (busy timeout) instead of failing.
 from the memory, unknown ones go to the engine once each, in chunks, and every
 chunk is stored as soon as it is translated, so that an interrupted run (Ctrl-C,
 kill) keeps the work it finished and a rerun resumes from there.
+
+Editors' translations (``align serve``'s workbench) are rows with ``human = 1``
+under the engine key ``"human"``, keyed by the whole French sentence as the
+document has it: :meth:`TranslationMemory.human_many` finds them for any engine
+and glossary (align.translate uses them instead of the engine), and no machine
+write ever replaces a human row. Schema version 2 added the ``human`` column; a
+version-1 memory is migrated in place when it is opened.
 """
 
 from __future__ import annotations
@@ -31,7 +38,9 @@ from align.errors import AlignError
 if TYPE_CHECKING:  # pragma: no cover
     from align.engines.base import Engine
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: the engine key of editors' translations: they hold for every engine and glossary
+HUMAN_KEY = "human"
 BUSY_TIMEOUT_MS = 60_000
 #: SQLite's limit on ``?`` parameters in one statement is 32766 (3.32+); stay well below.
 _IN_CHUNK = 500
@@ -45,6 +54,7 @@ CREATE TABLE IF NOT EXISTS tm (
     glossary_key TEXT NOT NULL,
     target TEXT NOT NULL,
     created REAL NOT NULL,
+    human INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (engine_key, glossary_key, source)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS usage (
@@ -135,6 +145,9 @@ class TranslationMemory:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version == SCHEMA_VERSION:
             return
+        if version == 1:
+            self._migrate_from_1(conn)
+            return
         if version != 0:
             raise CacheError(
                 f"translation memory {self.path} has schema version {version}, this align reads "
@@ -150,6 +163,13 @@ class TranslationMemory:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+
+    def _migrate_from_1(self, conn: sqlite3.Connection) -> None:
+        """Version 1 had no ``human`` column: every row is machine output."""
+        with _immediate(conn):
+            if conn.execute("PRAGMA user_version").fetchone()[0] == 1:  # not migrated by another process meanwhile
+                conn.execute("ALTER TABLE tm ADD COLUMN human INTEGER NOT NULL DEFAULT 0")
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _error(self, exc: sqlite3.Error, doing: str) -> CacheError:
         """One clear line for a SQLite failure, with what the user can do."""
@@ -195,7 +215,8 @@ class TranslationMemory:
                 part = keys[start : start + _IN_CHUNK]
                 marks = ",".join("?" * len(part))
                 rows = conn.execute(
-                    f"SELECT source, target FROM tm WHERE engine_key = ? AND glossary_key = ? AND source IN ({marks})",
+                    f"SELECT source, target FROM tm WHERE engine_key = ? AND glossary_key = ? AND human = 0 "
+                    f"AND source IN ({marks})",
                     (engine_key, glossary_key, *part),
                 ).fetchall()
                 found.update(rows)
@@ -220,7 +241,8 @@ class TranslationMemory:
         self, pairs: Mapping[str, str] | Iterable[tuple[str, str]], engine_key: str, glossary_key: str = ""
     ) -> int:
         """Store (French sentence, English translation) pairs in one short transaction;
-        a pair already stored is replaced. Returns the number of pairs written."""
+        a machine pair already stored is replaced, a human one never. Returns the number
+        of pairs given."""
         items = pairs.items() if isinstance(pairs, Mapping) else pairs
         now = time.time()
         rows = [(normalise(source), engine_key, glossary_key, target, now) for source, target in items]
@@ -230,13 +252,45 @@ class TranslationMemory:
         try:
             with _immediate(conn):
                 conn.executemany(
-                    "INSERT OR REPLACE INTO tm (source, engine_key, glossary_key, target, created) "
-                    "VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO tm (source, engine_key, glossary_key, target, created) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT (engine_key, glossary_key, source) DO UPDATE SET target = excluded.target, "
+                    "created = excluded.created WHERE tm.human = 0",
                     rows,
                 )
         except sqlite3.Error as exc:
             raise self._error(exc, "write") from None
         return len(rows)
+
+    def put_human(self, source: str, target: str) -> None:
+        """Store an editor's translation of the French sentence ``source``; it replaces
+        an earlier human one and is used for every engine and glossary."""
+        conn = self._connection()
+        try:
+            with _immediate(conn):
+                conn.execute(
+                    "INSERT OR REPLACE INTO tm (source, engine_key, glossary_key, target, created, human) "
+                    "VALUES (?, ?, '', ?, ?, 1)", (normalise(source), HUMAN_KEY, target, time.time()))
+        except sqlite3.Error as exc:
+            raise self._error(exc, "write") from None
+
+    def human_many(self, sentences: Iterable[str]) -> dict[str, str]:
+        """Editors' translations of ``sentences`` (as given), where the memory has one."""
+        by_key: dict[str, list[str]] = {}
+        for sentence in sentences:
+            by_key.setdefault(normalise(sentence), []).append(sentence)
+        keys = list(by_key)
+        found: dict[str, str] = {}
+        conn = self._connection()
+        try:
+            for start in range(0, len(keys), _IN_CHUNK):
+                part = keys[start : start + _IN_CHUNK]
+                rows = conn.execute(
+                    f"SELECT source, target FROM tm WHERE engine_key = ? AND human = 1 "
+                    f"AND source IN ({','.join('?' * len(part))})", (HUMAN_KEY, *part)).fetchall()
+                found.update(rows)
+        except sqlite3.Error as exc:
+            raise self._error(exc, "read") from None
+        return {sentence: found[key] for key, originals in by_key.items() if key in found for sentence in originals}
 
     # -- maintenance --------------------------------------------------------
 

@@ -36,6 +36,9 @@ class Sentence:
     terms: list[TermSpan] = field(default_factory=list)
     #: problems reported for this sentence (e.g. a glossary term that could not be enforced)
     notes: list[str] = field(default_factory=list)
+    #: the sentence as the machine (or, for an alignment, the English file) gave it, kept
+    #: when an editor changed it (TEI ``<note type="original">``); None: never post-edited
+    original: str | None = None
 
 
 @dataclass
@@ -108,6 +111,15 @@ class GlossaryInfo:
 
 
 @dataclass
+class Change:
+    """One entry of the document's revision history (TEI ``revisionDesc/change``)."""
+
+    when: str  # ISO 8601 date-time
+    what: str  # "post-edited en.s3"
+    who: str = ""  # the editor's name, "" when unknown
+
+
+@dataclass
 class Provenance:
     title: str = ""
     source_file: str = ""
@@ -128,6 +140,8 @@ class Provenance:
     glossary: GlossaryInfo | None = None
     date: str = ""  # ISO 8601
     align_version: str = ""
+    #: what editors changed after the document was made, oldest first
+    changes: list[Change] = field(default_factory=list)
 
 
 @dataclass

@@ -28,7 +28,11 @@ Decisions worth knowing:
 * Body paragraphs have no ``@rend``; others have ``rend="heading|bullet|furniture"``
   (``<p>`` has no ``@type`` in TEI; ``@rend`` says how the source presented it).
 * ``Sentence.notes`` are ``<note type="problem" target="#{sentence id}">``
-  elements placed right after their ``<s>`` in the same ``<p>``.
+  elements placed right after their ``<s>`` in the same ``<p>``; a post-edited
+  sentence's text before the edit (``Sentence.original``, the machine output of
+  a translation) follows them as ``<note type="original" target="#{id}">``.
+* Editors' changes (``Provenance.changes``) are ``revisionDesc/change`` with
+  ``@when``, ``<desc>`` (what) and, when known, ``<name>`` (who).
 * A link found by the sentence aligner has ``@cert``, the aligner's
   confidence in it (a probability, three decimals); translation links have none.
 * TEI requires at least two pointers in ``link/@target``. A 1-0 or 0-1 link
@@ -54,6 +58,7 @@ from typing import TYPE_CHECKING, Iterable
 from align.document import (
     PARAGRAPH_KINDS,
     AlignedDocument,
+    Change,
     Document,
     GlossaryInfo,
     Link,
@@ -78,6 +83,8 @@ SOURCE_TYPE = "source"
 TARGET_TYPE = "translation"
 LINKGRP_TYPE = "translation"
 NOTE_TYPE = "problem"
+#: ``<note type="original">``: a post-edited sentence's text before the editor changed it
+ORIGINAL_NOTE_TYPE = "original"
 GLOSSARY_PREFIX = "gl-"
 GLOSSARY_TAXONOMY_ID = "glossary"
 LANGUAGE_NAMES = {"fr": "French", "en": "English"}
@@ -240,7 +247,21 @@ def _header(doc: AlignedDocument) -> "etree._Element":
     languages = _sub(profile, "langUsage")
     for lang in dict.fromkeys((doc.source.lang, doc.target.lang)):
         _sub(languages, "language", LANGUAGE_NAMES.get(lang, lang), {"ident": lang})
+    if prov.changes:
+        _revision_desc(header, prov.changes)
     return header
+
+
+def _revision_desc(header, changes: list[Change]) -> None:
+    revisions = _sub(header, "revisionDesc")
+    for change in changes:
+        when = _when(change.when)
+        if not when:
+            raise InputError(f"a change's date must be an ISO 8601 date or date-time, not {change.when!r}")
+        element = _sub(revisions, "change", attrib=when)
+        _sub(element, "desc", change.what)
+        if change.who:
+            _sub(element, "name", change.who)
 
 
 def _file_bibl(parent, role: str, file_name: str, sha256: str, replaced: int) -> None:
@@ -333,6 +354,8 @@ def _paragraph(body, paragraph: Paragraph) -> None:
         _sentence(p, sentence)
         for note in sentence.notes:
             _sub(p, "note", note, {"type": NOTE_TYPE, "target": "#" + sentence.id})
+        if sentence.original is not None:
+            _sub(p, "note", sentence.original, {"type": ORIGINAL_NOTE_TYPE, "target": "#" + sentence.id})
 
 
 def _sentence(p, sentence: Sentence) -> None:
@@ -509,7 +532,10 @@ def _read_paragraph(p) -> Paragraph:
             target = (child.get("target") or "").removeprefix("#")
             if target not in by_id:
                 raise _Problem(f"<note> in {paragraph.id} does not point at a preceding <s> of its paragraph")
-            by_id[target].notes.append(_plain_text(child))
+            if child.get("type") == ORIGINAL_NOTE_TYPE:
+                by_id[target].original = _plain_text(child)
+            else:
+                by_id[target].notes.append(_plain_text(child))
         else:
             raise _Problem(f"unexpected <{_local(child.tag)}> in paragraph {paragraph.id}")
     return paragraph
@@ -625,7 +651,18 @@ def _read_provenance(header) -> Provenance:
     for setting in header.iterfind(f"{engine}/t:desc[@type='setting']", {"t": TEI_NS}):
         prov.settings[setting.get("n", "")] = _plain_text(setting)
     prov.glossary = _read_glossary(header)
+    prov.changes = _read_changes(header)
     return prov
+
+
+def _read_changes(header) -> list[Change]:
+    changes = []
+    for element in header.iterfind(f"{T}revisionDesc/{T}change"):
+        what = element.find(T + "desc")
+        who = element.find(T + "name")
+        changes.append(Change(element.get("when", ""), "" if what is None else _plain_text(what),
+                              "" if who is None else _plain_text(who)))
+    return changes
 
 
 def _replaced_count(header, role: str) -> int:

@@ -67,16 +67,39 @@ def translate_sentences(
     which goes back in front of the English. ``typography``: "english" puts
     the engine's English into English typography (align/typography.py: “ ” for
     « », no space before : ; ! ?), "engine" keeps the engine's text as it is.
-    The translation memory stores the engine's own text.
+    The translation memory stores the engine's own text. A sentence an editor
+    translated (the memory's human rows, see align/cache.py) gets the editor's
+    text as it is, for any engine and glossary, and never reaches the engine.
     """
     from align.segment import leading_marker
 
     if typography not in TYPOGRAPHY:
         raise ValueError(f"typography must be one of {TYPOGRAPHY}, not {typography!r}")
+    human = memory.human_many(sentences) if memory is not None and sentences else {}
+    if human:
+        return _with_human(list(sentences), human, engine, glossary, memory, glossary_mode, typography)
     markers = [leading_marker(text) for text in sentences]
     texts = [text[len(marker):] for text, marker in zip(sentences, markers)]
     results = _translate_copies(texts, engine, glossary, memory, glossary_mode)
     return [_finish(result, marker, typography) for result, marker in zip(results, markers)]
+
+
+def _with_human(sentences: list[str], human: dict[str, str], engine: "Engine", glossary: "Glossary | None",
+                memory: "TranslationMemory | None", glossary_mode: str | None,
+                typography: str) -> list[SentenceTranslation]:
+    """The editors' translations where there are some, the pipeline for the rest."""
+    rest = [s for s in sentences if s not in human]
+    machine = iter(translate_sentences(rest, engine, glossary=glossary, memory=memory,
+                                       glossary_mode=glossary_mode, typography=typography))
+    return [_human_result(s, human[s], glossary) if s in human else next(machine) for s in sentences]
+
+
+def _human_result(source: str, english: str, glossary: "Glossary | None") -> SentenceTranslation:
+    """An editor's translation, with the glossary's terms found on both sides."""
+    if glossary is None:
+        return SentenceTranslation(english)
+    return SentenceTranslation(english, [TermSpan(m.start, m.end, m.entry.id) for m in glossary.find(source)],
+                               [TermSpan(m.start, m.end, m.entry.id) for m in glossary.find(english)])
 
 
 def _translate_copies(texts: list[str], engine: "Engine", glossary: "Glossary | None",

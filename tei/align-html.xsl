@@ -252,7 +252,7 @@
             <span class="s" id="{$id}" data-partners="{$partner-ids}">
               <xsl:apply-templates mode="inline"/>
             </span>
-            <xsl:for-each select="../t:note[@target = concat('#', $id)]">
+            <xsl:for-each select="../t:note[@target = concat('#', $id)][not(@type = 'original')]">
               <xsl:text> </xsl:text>
               <span class="note" title="problem noted on {$id}"><xsl:value-of select="."/></span>
             </xsl:for-each>
