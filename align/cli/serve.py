@@ -48,11 +48,13 @@ SERVE_EXTRA_MISSING = "align serve needs the serve extra: pip install -e '.[serv
 @click.option("--batch-tokens", type=click.IntRange(1), default=4096, show_default=True,
               help="Source words that close an engine call before --batch-wait runs out.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the translation memory.")
+@click.option("--user", default="", metavar="NAME",
+              help="Editor's name recorded in the TEI (revisionDesc/change) for edits made in the workbench (/workbench/).")
 @click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]),
               default="info", show_default=True, help="uvicorn's log level (info logs each request).")
 def serve(host, port, glossary_path, glossary_mode, engine, model, beam_size, threads, device, compute_type,
           api_keys_path, workspace, max_body, char_limit, batch_limit, batch_wait, batch_max_delay, batch_tokens,
-          no_cache, log_level) -> int:
+          no_cache, user, log_level) -> int:
     """Serve LibreTranslate's HTTP API (/translate, /languages, /detect) and align's own
     (/v1/documents, /v1/check-terms; described at /openapi.json), with one engine loaded
     once, the glossary enforced and the translation memory shared by every client.
@@ -82,7 +84,7 @@ def serve(host, port, glossary_path, glossary_mode, engine, model, beam_size, th
         memory=None if no_cache else _open_memory(), glossary_mode=glossary_mode, workspace=workspace,
         api_keys=api_keys, max_body=max_body, max_wait=batch_wait / 1000, max_tokens=batch_tokens,
         max_delay=None if batch_max_delay is None else batch_max_delay / 1000,
-        char_limit=char_limit, batch_limit=batch_limit,
+        char_limit=char_limit, batch_limit=batch_limit, user=user.strip(),
     )
     bound_host, bound_port = listener.getsockname()[:2]
     info = settings.engine.info()

@@ -44,7 +44,9 @@ def create_app(settings: ServeSettings) -> Starlette:
         finally:
             await service.close()
 
-    routes = [*libretranslate.ROUTES, *v1.ROUTES,
+    from align.serve.workbench.routes import ROUTES as WORKBENCH_ROUTES
+
+    routes = [*libretranslate.ROUTES, *v1.ROUTES, *WORKBENCH_ROUTES,
               Route("/openapi.json", openapi, methods=["GET"]),
               Route("/health", health, methods=["GET"])]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS,

@@ -113,6 +113,9 @@ def document() -> dict:
             "responses": {"200": _json({"type": "object"}), **_errors(400, 403, 404, 413)},
         }},
     }
+    from align.serve.workbench.routes import OPENAPI_PATHS  # the editor's workbench (HTML pages)
+
+    paths.update(OPENAPI_PATHS)
     return {
         "openapi": "3.1.0",
         "info": {"title": "align serve", "version": __version__,

@@ -45,6 +45,7 @@ class ServeSettings:
     max_tokens: int = DEFAULT_MAX_TOKENS
     char_limit: int = -1  # per text, as LibreTranslate's --char-limit; -1: none
     batch_limit: int = -1  # texts per request, as LibreTranslate's --batch-limit; -1: none
+    user: str = ""  # the editor's name recorded in the workbench's revisionDesc/change (--user); "": none
 
 
 class TranslationService:

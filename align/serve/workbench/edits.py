@@ -1,0 +1,194 @@
+"""What an editor does to a document, on align's dataclasses (no HTTP here).
+
+Post-editing keeps the text the sentence had before its first edit
+(``Sentence.original``: for a translation, the machine output) and records
+each edit as a ``Change`` (TEI ``revisionDesc/change``). Every sentence has a
+version, a short hash of its text and original: a save names the version it
+started from, and a save from an older version is a conflict, so that two
+editors never silently overwrite each other.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from align.document import AlignedDocument, Change, Sentence, TermSpan
+from align.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from align.glossary import Glossary
+
+#: links whose aligner confidence is below this are "doubtful" (as the HTML export's default)
+DOUBTFUL_BELOW = 0.5
+
+
+class Conflict(Exception):
+    """The sentence changed since the editor loaded it."""
+
+    def __init__(self, sentence: Sentence) -> None:
+        super().__init__(f"{sentence.id} was changed by someone else")
+        self.sentence = sentence
+
+
+def now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def sentence_version(sentence: Sentence) -> str:
+    """A short hash of what an editor sees and keeps: the text and the original."""
+    data = f"{sentence.text}\x00{sentence.original}".encode("utf-8", "surrogatepass")
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+@dataclass
+class Counts:
+    sentences: int
+    problems: int
+    doubtful: int
+    post_edited: int
+
+
+def counts(doc: AlignedDocument, threshold: float = DOUBTFUL_BELOW) -> Counts:
+    """What the workspace page lists for a document."""
+    return Counts(
+        sentences=len(doc.source.sentences()),
+        problems=len(problem_ids(doc)),
+        doubtful=sum(1 for link in doc.links if link.confidence_below(threshold)),
+        post_edited=sum(1 for s in doc.target.sentences() if s.original is not None),
+    )
+
+
+def problem_ids(doc: AlignedDocument) -> list[str]:
+    """Target sentence ids whose link has a problem note on either side, in reading order."""
+    noted = {s.id for side in (doc.source, doc.target) for s in side.sentences() if s.notes}
+    out = []
+    for link in doc.links:
+        if any(i in noted for i in (*link.source, *link.target)):
+            out.append(_anchor(link))
+    return out
+
+
+def _anchor(link) -> str:
+    return (link.target or link.source)[0]
+
+
+def term_spans(text: str, glossary: "Glossary | None", known: set[str]) -> list[TermSpan]:
+    """Glossary terms in an edited sentence, limited to the entries the document declares."""
+    if glossary is None or not known:
+        return []
+    return [TermSpan(m.start, m.end, m.entry.id) for m in glossary.find(text, entries=known)]
+
+
+def post_edit(doc: AlignedDocument, sentence_id: str, text: str, base_version: str, who: str = "",
+              glossary: "Glossary | None" = None, when: str | None = None) -> bool:
+    """Replace the English sentence ``sentence_id`` with ``text``.
+
+    Conflict if its version is no longer ``base_version``. Returns False when
+    ``text`` is already the sentence's text (nothing to record).
+    """
+    sentence = _target_sentence(doc, sentence_id)
+    if sentence_version(sentence) != base_version:
+        raise Conflict(sentence)
+    if not text.strip():
+        raise InputError("an English sentence cannot be empty")
+    if text == sentence.text:
+        return False
+    if sentence.original is None:
+        sentence.original = sentence.text
+    elif text == sentence.original:
+        sentence.original = None  # back to the machine's text: not post-edited any more
+    sentence.text = text
+    sentence.terms = term_spans(text, glossary, _declared_entries(doc))
+    doc.provenance.changes.append(Change(when or now(), f"post-edited {sentence_id}", who))
+    return True
+
+
+def _declared_entries(doc: AlignedDocument) -> set[str]:
+    glossary = doc.provenance.glossary
+    return {entry_id for entry_id, _ in glossary.entries} if glossary else set()
+
+
+def _target_sentence(doc: AlignedDocument, sentence_id: str) -> Sentence:
+    try:
+        return doc.target.sentence(sentence_id)
+    except KeyError:
+        raise InputError(f"no English sentence {sentence_id}") from None
+
+
+def source_of(doc: AlignedDocument, target_id: str) -> list[Sentence]:
+    """The French sentences linked to the English sentence ``target_id``."""
+    for link in doc.links:
+        if target_id in link.target:
+            return [doc.source.sentence(i) for i in link.source]
+    return []
+
+
+def one_to_one_source(doc: AlignedDocument, target_id: str) -> Sentence | None:
+    """The French sentence of a 1-1 link to ``target_id`` (the translation memory's unit), else None."""
+    for link in doc.links:
+        if link.target == (target_id,) and len(link.source) == 1:
+            return doc.source.sentence(link.source[0])
+    return None
+
+
+def affected_sentences(doc: AlignedDocument, glossary: "Glossary", entry_id: str) -> list[str]:
+    """English sentence ids of 1-1 links whose French sentence spells glossary entry ``entry_id``."""
+    out = []
+    for link in doc.links:
+        if len(link.source) == 1 and len(link.target) == 1:
+            french = doc.source.sentence(link.source[0])
+            if glossary.find(french.text, entries={entry_id}):
+                out.append(link.target[0])
+    return out
+
+
+@dataclass
+class Retranslation:
+    changed: list[str]
+    kept_post_edited: list[str]
+
+
+def retranslate(doc: AlignedDocument, target_ids: list[str],
+                translate: Callable[[list[str]], list], reason: str, who: str = "",
+                glossary: "Glossary | None" = None) -> Retranslation:
+    """Translate again the French of ``target_ids`` (1-1 links) with ``translate``
+    (align.translate.translate_sentences or the server's batcher: SentenceTranslation
+    results). Post-edited sentences are left as the editor wrote them."""
+    todo: list[tuple[Sentence, Sentence]] = []
+    kept = []
+    for target_id in dict.fromkeys(target_ids):
+        english = _target_sentence(doc, target_id)
+        french = one_to_one_source(doc, target_id)
+        if french is None:
+            raise InputError(f"{target_id} is not one English sentence for one French sentence")
+        if english.original is not None:
+            kept.append(target_id)
+        else:
+            todo.append((french, english))
+    results = translate([french.text for french, _ in todo]) if todo else []
+    changed = []
+    for (french, english), result in zip(todo, results):
+        french.terms, french.notes = list(result.source_terms), list(result.problems)
+        if result.text != english.text or english.notes != result.problems:
+            changed.append(english.id)
+        english.text, english.terms, english.notes = result.text, list(result.target_terms), list(result.problems)
+    if changed:
+        if glossary is not None:
+            _declare_glossary(doc, glossary)
+        doc.provenance.changes.append(Change(now(), f"re-translated {', '.join(changed)} ({reason})", who))
+    return Retranslation(changed, kept)
+
+
+def _declare_glossary(doc: AlignedDocument, glossary: "Glossary") -> None:
+    """Term refs must name categories of the document's glossary taxonomy (see
+    align.tei.reference_problems): the document now declares the server's glossary,
+    and still every entry its other sentences refer to."""
+    from align.document import GlossaryInfo
+
+    info = glossary.info()
+    entries = dict(doc.provenance.glossary.entries) if doc.provenance.glossary else {}
+    entries.update(info.entries)
+    doc.provenance.glossary = GlossaryInfo(info.name, info.sha256, list(entries.items()))
