@@ -5,8 +5,15 @@ argospm or LibreTranslate are found by align and the other way round: the
 folder is ``$ARGOS_PACKAGES_DIR`` if set, else argostranslate's own
 ``settings.package_data_dir`` (normally ``~/.local/share/argos-translate/packages``).
 Each package is a folder holding ``metadata.json``, ``model/`` (a CTranslate2
-model) and ``sentencepiece.model``; an ``.argosmodel`` file is that folder
-zipped (see ``argostranslate.package.IPackage``).
+model) and its tokenizer, ``sentencepiece.model`` or ``bpe.model`` (packages
+converted from OPUS-MT); an ``.argosmodel`` file is that folder zipped (see
+``argostranslate.package.IPackage``). Folders may be symbolic links, as
+argostranslate allows.
+
+Without ``--model``, align translates with the package argostranslate 1.11
+picks when several fr->en packages are installed: the first fr->en translate
+package in the package folder's directory order (``Path.iterdir()``, not
+sorted; see ``argostranslate.translate.get_installed_languages``).
 
 align installs packages itself instead of calling
 ``argostranslate.package.install_from_path``: that function extracts without
@@ -26,6 +33,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 from align.errors import ModelError
 
@@ -66,6 +74,14 @@ class ModelPackage:
     @property
     def sentencepiece_model(self) -> Path:
         return self.path / "sentencepiece.model"
+
+    @property
+    def tokenizer_kind(self) -> str:
+        """"sentencepiece" or "bpe" (the file argostranslate would load), "" if neither is there."""
+        from align.engines.argos_tokenizers import BPE_FILE, tokenizer_file
+
+        path = tokenizer_file(self.path)
+        return "" if path is None else ("bpe" if path.name == BPE_FILE else "sentencepiece")
 
     @classmethod
     def from_folder(cls, folder: Path) -> "ModelPackage":
@@ -143,12 +159,13 @@ def installed_packages(directory: Path | None = None) -> list[ModelPackage]:
 def find_model(name_or_path: str | os.PathLike | None = None) -> ModelPackage:
     """The package to translate with.
 
-    ``None``: the installed fr->en package (the newest version if several);
-    a path: that package folder; otherwise an installed package's folder name.
+    ``None``: the installed fr->en package argostranslate would use (see the
+    module docstring); a path: that package folder; otherwise an installed
+    package's folder name.
     Raises ModelError with one line that says what to run.
     """
     if name_or_path is None:
-        return newest_fr_en_package()
+        return default_fr_en_package()
     text = str(name_or_path)
     path = Path(text).expanduser()
     if path.is_dir():
@@ -162,11 +179,54 @@ def find_model(name_or_path: str | os.PathLike | None = None) -> ModelPackage:
     raise ModelError(f"no installed model called {text!r} in {packages_dir()} (installed: {names}); {INSTALL_HINT}")
 
 
-def newest_fr_en_package() -> ModelPackage:
-    candidates = [p for p in installed_packages() if p.is_fr_en()]
-    if not candidates:
+def default_fr_en_package() -> ModelPackage:
+    """The fr->en package argostranslate 1.11 translates with, checked (ModelError if none)."""
+    package = argos_choice()
+    if package is None:
         raise ModelError(f"no fr->en model installed in {packages_dir()}: {INSTALL_HINT}")
-    return checked_model(max(candidates, key=lambda p: version_key(p.package_version)))
+    try:
+        return checked_model(package)
+    except ModelError as exc:
+        raise ModelError(f"{exc} (it is the fr->en package argostranslate uses; "
+                         "name another one with --model)") from None
+
+
+def argos_package_dirs() -> list[Path]:
+    """The folders argostranslate reads packages from, in its order (``settings.package_dirs``):
+    the package folder, then a snap's bundled packages."""
+    folders = [packages_dir()]
+    snap = os.environ.get("SNAP")
+    if snap:
+        bundled = Path(snap) / "snap_custom" / "packages"
+        if bundled.is_dir():
+            folders.append(bundled)
+        content = Path(snap) / "snap_custom" / "content_snap_packages"
+        if content.is_dir():
+            folders.extend(folder for folder in content.iterdir() if folder.is_dir())
+    return folders
+
+
+def argos_choice() -> ModelPackage | None:
+    """The first fr->en translate package in argostranslate's reading order, or None.
+
+    ``get_installed_packages`` lists every folder of each package folder in
+    ``iterdir()`` order; ``get_installed_languages`` keeps the first package of each
+    language pair and ``get_translation`` returns it. Folders without a readable
+    metadata.json (on which argostranslate would fail) are passed over.
+    """
+    for directory in argos_package_dirs():
+        if not directory.is_dir():
+            continue
+        for folder in directory.iterdir():
+            if not folder.is_dir():
+                continue
+            try:
+                package = ModelPackage.from_folder(folder)
+            except ModelError:
+                continue
+            if package.is_fr_en():
+                return package
+    return None
 
 
 def version_key(version: str):
@@ -185,28 +245,45 @@ def checked_model(package: ModelPackage) -> ModelPackage:
             f"{package.path} is a {package.from_code or '?'}->{package.to_code or '?'} package "
             f"({package.type}); align needs fr->en: {INSTALL_HINT}"
         )
-    names = {str(p.relative_to(package.path).as_posix()) for p in package.path.rglob("*") if p.is_file()}
-    problem = missing_model_files(names)
+    # is_file() follows symbolic links: a model/ folder that is a link is fine, as for argostranslate
+    problem = missing_model_files(lambda name: (package.path / name).is_file())
     if problem:
         raise ModelError(f"{package.path} is incomplete: {problem}; reinstall it: {INSTALL_HINT}")
+    if package.tokenizer_kind == "bpe":
+        check_bpe_package(package)
     return package
 
 
-def missing_model_files(names: set[str]) -> str | None:
-    """What is missing among a package's files (paths relative to its folder), or None."""
-    if "model/model.bin" not in names:
+def missing_model_files(has: Callable[[str], bool]) -> str | None:
+    """What is missing among a package's files, or None; ``has(name)`` says whether the
+    file at ``name`` (relative to the package folder, "/"-separated) is there."""
+    if not has("model/model.bin"):
         return "model/model.bin is missing"
-    if not any(all(has_vocabulary(names, part) for part in parts) for parts in VOCABULARY_SETS):
+    if not any(all(has_vocabulary(has, part) for part in parts) for parts in VOCABULARY_SETS):
         return "model/ has no vocabulary file (shared_vocabulary.json or source/target_vocabulary.json)"
-    if "sentencepiece.model" not in names:
-        if "bpe.model" in names:
-            return "it uses a bpe.model tokenizer, which align does not support (sentencepiece.model needed)"
-        return "sentencepiece.model is missing"
+    if not has("sentencepiece.model") and not has("bpe.model"):
+        return "its tokenizer is missing (sentencepiece.model or bpe.model)"
     return None
 
 
-def has_vocabulary(names: set[str], stem: str) -> bool:
-    return any(f"model/{stem}{ext}" in names for ext in (".json", ".txt"))
+def has_vocabulary(has: Callable[[str], bool], stem: str) -> bool:
+    return any(has(f"model/{stem}{ext}") for ext in (".json", ".txt"))
+
+
+def check_bpe_package(package: ModelPackage) -> None:
+    """A BPE package needs a real codes file and the optional extra that reads it."""
+    import importlib.util
+
+    from align.engines.argos_tokenizers import BPE_EXTRA_HINT, bpe_codes_problem
+
+    problem = bpe_codes_problem(package.path / "bpe.model")
+    if problem:
+        raise ModelError(f"{package.path}/bpe.model is not a BPE codes file ({problem}); "
+                         f"reinstall it: {INSTALL_HINT}")
+    missing = [name for name in ("sacremoses", "subword_nmt") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ModelError(f"{package.name} is a BPE package (bpe.model, Moses tokenisation), which needs "
+                         f"{' and '.join(missing)}: {BPE_EXTRA_HINT}")
 
 
 # --- verifying a package file ---------------------------------------------------------------
@@ -226,7 +303,7 @@ def verify_package(zip_path: str | os.PathLike) -> VerifiedArchive:
 
     A zip; exactly one top folder holding metadata.json; from_code fr and
     to_code en; no member that is absolute, climbs out with "..", or is a
-    symlink; model/model.bin, its vocabulary and sentencepiece.model present.
+    symlink; model/model.bin, its vocabulary and sentencepiece.model (or bpe.model) present.
     """
     path = Path(zip_path)
     if not path.is_file():
@@ -242,7 +319,7 @@ def verify_package(zip_path: str | os.PathLike) -> VerifiedArchive:
         raise ModelError(f"{path} is a corrupt zip archive: {exc}") from None
     check_language_pair(path, metadata)
     names = {m.filename[len(top) + 1:] for m in members if not m.is_dir()}
-    problem = missing_model_files(names)
+    problem = missing_model_files(names.__contains__)
     if problem:
         raise ModelError(f"{path} is not a usable fr->en package: {problem}")
     return VerifiedArchive(path, top, metadata)

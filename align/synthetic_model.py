@@ -7,7 +7,10 @@ package that has everything a real one has except trained weights:
   the OpenNMT-py architecture argos packages are trained with) written through
   ctranslate2's own spec classes, filled with numpy random arrays (no torch);
 * ``sentencepiece.model``: a SentencePiece model trained on the given texts;
-  its pieces are the model's shared vocabulary, as in argos packages;
+  its pieces are the model's shared vocabulary, as in argos packages; or, with
+  ``tokenizer="bpe"``, ``bpe.model``: subword-nmt BPE codes learnt on the texts
+  after Moses tokenisation (sacremoses), the layout of packages converted from
+  OPUS-MT, its units (with "@@" continuation marks) being the vocabulary;
 * ``metadata.json``: the fields argostranslate reads (see
   ``argostranslate.package.IPackage``);
 
@@ -28,6 +31,7 @@ model (benchmarks).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import tempfile
@@ -60,8 +64,12 @@ def build_argos_package(
     quantization: str | None = None,
     package_version: str = "1.0",
     seed: int = 0,
+    tokenizer: str = "sentencepiece",
+    target_prefix: str = "",
+    name: str = PACKAGE_FOLDER,
 ) -> Path:
-    """Write ``out_dir/translate-fr_en-synthetic-<version>.argosmodel`` and return its path.
+    """Write ``out_dir/<name>-<version>.argosmodel`` (name: translate-fr_en-synthetic)
+    and return its path; its single top folder is ``name``.
 
     ``texts`` are French texts (whole articles or sentences) to train the
     SentencePiece model on. If they are too small for ``vocab_size`` pieces,
@@ -71,15 +79,25 @@ def build_argos_package(
     24 gives about 1x, see :func:`add_length_control`); ``eos_bias`` is
     an extra constant on the end-of-sentence logit (higher: shorter; None: 0).
     ``quantization`` (e.g. "int8", as argos's real packages) is applied by
-    ctranslate2 when saving.
+    ctranslate2 when saving. ``tokenizer``: "sentencepiece" or "bpe" (needs the
+    extra align[bpe]). ``target_prefix``: a token the metadata asks the decoder to
+    start with (argos's multilingual packages), added to the vocabulary.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    archive = out_dir / f"{PACKAGE_FOLDER}-{package_version.replace('.', '_')}.argosmodel"
+    archive = out_dir / f"{name}-{package_version.replace('.', '_')}.argosmodel"
     with tempfile.TemporaryDirectory(prefix="align-synthetic-") as tmp:
-        root = Path(tmp) / PACKAGE_FOLDER
+        root = Path(tmp) / name
         (root / "model").mkdir(parents=True)
-        pieces = train_sentencepiece(texts, vocab_size, root / "sentencepiece.model")
+        if tokenizer == "sentencepiece":
+            symbols = (target_prefix,) if target_prefix else ()
+            pieces = train_sentencepiece(texts, vocab_size, root / "sentencepiece.model", symbols)
+        elif tokenizer == "bpe":
+            pieces = learn_bpe_codes(texts, vocab_size, root / "bpe.model")
+        else:
+            raise ValueError(f"tokenizer must be 'sentencepiece' or 'bpe', not {tokenizer!r}")
+        if target_prefix and target_prefix not in pieces:
+            pieces.append(target_prefix)
         vocabulary = pad_vocabulary(pieces, vocab_size)
         eos_bias = eos_bias or 0.0
         spec = transformer_spec(
@@ -90,7 +108,7 @@ def build_argos_package(
         spec.validate()
         spec.optimize(quantization=quantization)
         spec.save(str(root / "model"))
-        write_metadata(root, package_version, len(pieces), layers, d_model, eos_bias)
+        write_metadata(root, package_version, len(pieces), layers, d_model, eos_bias, target_prefix)
         zip_folder(root, archive)
     return archive
 
@@ -166,8 +184,10 @@ def sinusoidal_encodings(positions: int, d_model: int):
     return table.astype(np.float32)
 
 
-def train_sentencepiece(texts: Iterable[str], vocab_size: int, model_path: Path) -> list[str]:
-    """Train a unigram SentencePiece model on the lines of ``texts``; return its pieces."""
+def train_sentencepiece(texts: Iterable[str], vocab_size: int, model_path: Path,
+                        user_symbols: tuple[str, ...] = ()) -> list[str]:
+    """Train a unigram SentencePiece model on the lines of ``texts``; return its pieces.
+    ``user_symbols`` become pieces of their own (a target prefix such as "__en__")."""
     import sentencepiece as spm
 
     lines = [line.strip() for text in texts for line in text.splitlines() if line.strip()]
@@ -183,12 +203,39 @@ def train_sentencepiece(texts: Iterable[str], vocab_size: int, model_path: Path)
         character_coverage=1.0,
         num_threads=1,  # deterministic
         minloglevel=2,
+        user_defined_symbols=list(user_symbols),
     )
     model_path.write_bytes(model.getvalue())
     processor = spm.SentencePieceProcessor(model_file=str(model_path))
     pieces = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
     assert tuple(pieces[:3]) == SPECIAL_PIECES, pieces[:3]
     return pieces
+
+
+def learn_bpe_codes(texts: Iterable[str], vocab_size: int, codes_path: Path) -> list[str]:
+    """Learn subword-nmt BPE codes on the Moses-tokenised lines of ``texts`` (as argostranslate's
+    BPETokenizer tokenises); return the vocabulary: the special tokens, then every BPE unit of
+    the texts and every character (alone and with the "@@" continuation mark)."""
+    from sacremoses.normalize import MosesPunctNormalizer
+    from sacremoses.tokenize import MosesTokenizer
+    from subword_nmt.apply_bpe import BPE
+    from subword_nmt.learn_bpe import learn_bpe
+
+    normalizer, moses = MosesPunctNormalizer("fr"), MosesTokenizer("fr")
+    lines = [" ".join(moses.tokenize(normalizer.normalize(line.strip())))
+             for text in texts for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise ValueError("build_argos_package needs some French text to learn BPE codes on")
+    codes = io.StringIO()
+    with contextlib.redirect_stderr(io.StringIO()):  # its progress bar
+        learn_bpe(io.StringIO("\n".join(lines) + "\n"), codes, max(1, vocab_size // 2), min_frequency=2)
+    codes_path.write_text(codes.getvalue(), encoding="utf-8")
+    with open(codes_path, encoding="utf-8") as handle:
+        bpe = BPE(handle)
+    units = {unit for line in lines for unit in bpe.segment_tokens(line.split(" "))}
+    characters = {char for line in lines for char in line if not char.isspace()}
+    units |= characters | {f"{char}@@" for char in characters}
+    return list(SPECIAL_PIECES) + sorted(units - set(SPECIAL_PIECES))
 
 
 def pad_vocabulary(pieces: list[str], vocab_size: int) -> list[str]:
@@ -280,7 +327,8 @@ def set_ffn(ffn_spec, d_model: int, ffn: int, normal) -> None:
     set_linear(ffn_spec.linear_1, d_model, ffn, normal)
 
 
-def write_metadata(root: Path, version: str, pieces: int, layers: int, d_model: int, eos_bias: float) -> None:
+def write_metadata(root: Path, version: str, pieces: int, layers: int, d_model: int, eos_bias: float,
+                   target_prefix: str = "") -> None:
     """metadata.json with the fields argostranslate reads, and a README.md like real packages."""
     metadata = {
         "package_version": version,
@@ -292,11 +340,13 @@ def write_metadata(root: Path, version: str, pieces: int, layers: int, d_model: 
         "type": "translate",
         "links": [],
     }
+    if target_prefix:
+        metadata["target_prefix"] = target_prefix
     (root / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
     (root / "README.md").write_text(
         "# Synthetic French -> English package (align)\n\n"
         f"Random-weight transformer ({layers}+{layers} layers, d_model {d_model}, "
-        f"{pieces} SentencePiece pieces, length control, end-of-sentence bias {eos_bias}).\n"
+        f"{pieces} vocabulary entries, length control, end-of-sentence bias {eos_bias}).\n"
         "For testing and benchmarking only: its translations are gibberish.\n",
         encoding="utf-8",
     )

@@ -115,7 +115,8 @@ CORRUPTIONS = {
     "absolute path": (lambda src, dst: rezip(src, dst, extra=[("/tmp/evil", b"x")]), "unsafe member path '/tmp/evil'"),
     "wrong pair": (lambda src, dst: rezip(src, dst, rename=wrong_pair), "is a de->en translate package"),
     "no model.bin": (lambda src, dst: rezip(src, dst, drop=("model/model.bin",)), "model/model.bin is missing"),
-    "no sentencepiece": (lambda src, dst: rezip(src, dst, drop=("sentencepiece.model",)), "sentencepiece.model is missing"),
+    "no tokenizer": (lambda src, dst: rezip(src, dst, drop=("sentencepiece.model",)),
+                     "its tokenizer is missing (sentencepiece.model or bpe.model)"),
     "two top folders": (lambda src, dst: rezip(src, dst, extra=[("other/file", b"x")]), "2 top folders"),
 }
 

@@ -2,10 +2,13 @@
 
 It runs the same files and decoding options as argostranslate
 (``argostranslate.translate.apply_packaged_translation``): the package's
-``model/`` folder in a ``ctranslate2.Translator``, its ``sentencepiece.model``,
-beam 4, length penalty 0.2, unknown-token replacement, the metadata's
-``target_prefix``. It does not use argostranslate's sentence splitter (align
-segments the text itself) and it is built for throughput:
+``model/`` folder in a ``ctranslate2.Translator``, its tokenizer
+(``sentencepiece.model``, or ``bpe.model`` with Moses tokenisation: see
+align/engines/argos_tokenizers.py), beam 4, length penalty 0.2, unknown-token
+replacement, the metadata's ``target_prefix``, and argostranslate's decoding of
+the output tokens (:meth:`ArgosEngine.detokenize`). It does not use
+argostranslate's sentence splitter (align segments the text itself) and it is
+built for throughput:
 
 * one Translator per engine, loaded once;
 * all sentences tokenised in one SentencePiece call, sorted by length and cut
@@ -14,7 +17,8 @@ segments the text itself) and it is built for throughput:
 * all batches submitted at once (``asynchronous=True``), so ``inter_threads``
   translators work in parallel, each batch with a decoding limit relative to
   its own longest input (``max_length_ratio``), which keeps a looping model
-  from running to 256 tokens on short sentences.
+  from running to 256 tokens on short sentences (``max_length_ratio=0``:
+  argostranslate's fixed limit of 256 tokens).
 
 ``argos_reference_translate`` is argostranslate's own per-sentence path, the
 baseline of ``scripts/bench_translate.py``.
@@ -78,7 +82,9 @@ class ArgosEngine:
         if self.beam_size < 1 or self.max_batch_tokens < 1:
             raise EngineError("beam size and batch size must be at least 1")
         self.translator = load_translator(self.package.model_dir, device, compute_type, self.inter_threads, self.intra_threads)
-        self.tokenizer = load_sentencepiece(self.package.sentencepiece_model)
+        from align.engines.argos_tokenizers import load_tokenizer
+
+        self.tokenizer = load_tokenizer(self.package)
         self.target_prefix = self.package.target_prefix
 
     def translate_batch(self, sentences: Sequence[str]) -> list[str]:
@@ -87,7 +93,7 @@ class ArgosEngine:
         todo = [i for i, s in enumerate(sentences) if s and not s.isspace()]
         if not todo:
             return outputs
-        tokens = self.tokenizer.encode([sentences[i].strip() for i in todo], out_type=str)
+        tokens = self.tokenizer.encode_batch([sentences[i].strip() for i in todo])
         order = sorted(range(len(todo)), key=lambda k: len(tokens[k]))
         pending = []
         for batch in length_batches(order, tokens, self.max_batch_tokens):
@@ -100,7 +106,9 @@ class ArgosEngine:
     def submit(self, batch_tokens: list[list[str]]):
         """Queue one batch; its decoding limit follows its longest input."""
         longest = max(len(t) for t in batch_tokens)
-        limit = min(self.max_decoding_length, math.ceil(self.max_length_ratio * longest) + 10)
+        limit = self.max_decoding_length
+        if self.max_length_ratio > 0:
+            limit = min(limit, math.ceil(self.max_length_ratio * longest) + 10)
         prefix = [[self.target_prefix]] * len(batch_tokens) if self.target_prefix else None
         try:
             return self.translator.translate_batch(
@@ -115,12 +123,21 @@ class ArgosEngine:
         except (RuntimeError, ValueError) as exc:
             raise EngineError(f"ctranslate2 failed on {self.package.name}: {exc}") from None
 
-    def detokenize(self, pieces: list[str]) -> str:
-        """SentencePiece pieces -> text, without the metadata's target prefix (as argostranslate)."""
-        text = self.tokenizer.decode_pieces(pieces)
+    def detokenize(self, tokens: list[str]) -> str:
+        """Output tokens -> text, as ``apply_packaged_translation`` does: the tokenizer's
+        decoding, the target prefix removed from the front, then one leading space.
+
+        One difference, on purpose: the prefix token is dropped before decoding too.
+        argostranslate removes it from the decoded text only, which fails for a prefix
+        holding "_" (its SentencePiece decoding has made them spaces: "__en__ Hello"
+        comes out as " en   Hello"); for any other prefix the result is the same.
+        """
+        if self.target_prefix and tokens[:1] == [self.target_prefix]:
+            tokens = tokens[1:]
+        text = self.tokenizer.decode(tokens)
         if self.target_prefix and text.startswith(self.target_prefix):
             text = text[len(self.target_prefix):]
-        return text.strip()
+        return text[1:] if text[:1] == " " else text
 
     def info(self) -> EngineInfo:
         """What produced the output: engine, model and every option that changes it."""
@@ -134,6 +151,8 @@ class ArgosEngine:
             "compute_type": self.translator.compute_type,
             "device": self.translator.device,
         }
+        if type(self.tokenizer).__name__ == "BPETokenizer":
+            settings["tokenizer"] = "bpe"
         if self.target_prefix:
             settings["target_prefix"] = self.target_prefix
         return EngineInfo(
@@ -176,17 +195,6 @@ def load_translator(model_dir: Path, device: str, compute_type: str, inter_threa
         raise EngineError(f"cannot load the CTranslate2 model in {model_dir} on {device}: {first_line}") from None
 
 
-def load_sentencepiece(path: Path):
-    import sentencepiece as spm
-
-    if not path.is_file():
-        raise EngineError(f"{path} is missing: reinstall the package with `align models install`")
-    try:
-        return spm.SentencePieceProcessor(model_file=str(path))
-    except (RuntimeError, OSError) as exc:
-        raise EngineError(f"cannot load {path}: {exc}") from None
-
-
 # --- argostranslate's own path (speed baseline) ---------------------------------------------
 
 #: which implementation argos_reference_translate used last: "argostranslate.translate" or
@@ -197,8 +205,9 @@ argos_reference_kind = ""
 def argos_reference_translate(package, sentences: Sequence[str]) -> list[str]:
     """Translate each sentence the way argostranslate's users do: ``translate(s)`` one at a time.
 
-    Uses ``argostranslate.translate`` when it imports. Without stanza/minisbd
-    it cannot; then this reproduces its per-sentence path faithfully
+    Uses ``argostranslate.translate`` when it imports and its sentence splitter
+    loads (minisbd downloads its model on first use: offline it cannot). Otherwise
+    this reproduces its per-sentence path faithfully
     (``PackageTranslation.hypotheses`` -> ``apply_packaged_translation``):
     argos's own Package and SentencePieceTokenizer, one Translator built from
     argos's settings, one ``translate_batch`` call per sentence with argos's
@@ -206,16 +215,8 @@ def argos_reference_translate(package, sentences: Sequence[str]) -> list[str]:
     so it is, if anything, faster than the real thing.
     """
     global argos_reference_kind
-    from align.models import ModelPackage, find_model
-
-    package = package if isinstance(package, ModelPackage) else find_model(package)
-    try:
-        translation = argos_translation(package)
-    except ImportError:
-        argos_reference_kind = "reproduction"
-        return reproduce_argos_translate(package, sentences)
-    argos_reference_kind = "argostranslate.translate"
-    return [translation.translate(s) for s in sentences]
+    translate, argos_reference_kind = argos_per_sentence_translator(package)
+    return [translate(s) for s in sentences]
 
 
 def argos_translation(package):
@@ -237,15 +238,19 @@ def reproduce_argos_translate(package, sentences: Sequence[str]) -> list[str]:
 
 def argos_per_sentence_translator(package) -> tuple[Callable[[str], str], str]:
     """``(translate, kind)``: argostranslate's own ``translate(text)`` for the package when
-    ``argostranslate.translate`` imports, else :class:`ArgosReproduction`'s; the model is
-    loaded once. ``kind`` says which ("argostranslate.translate" or "reproduction")."""
+    ``argostranslate.translate`` imports and runs, else :class:`ArgosReproduction`'s; the
+    model is loaded once. ``kind`` says which ("argostranslate.translate" or "reproduction")."""
     from align.models import ModelPackage, find_model
 
     package = package if isinstance(package, ModelPackage) else find_model(package)
     try:
-        return argos_translation(package).translate, "argostranslate.translate"
-    except ImportError:
+        translate = argos_translation(package).translate
+        translate("Bonjour.")  # loads argos's sentence splitter, whose model minisbd downloads
+    except ImportError:  # stanza / minisbd not installed
         return ArgosReproduction(package).translate, "reproduction"
+    except Exception:  # noqa: BLE001 - offline, the splitter's model download fails (URLError, stanza's errors)
+        return ArgosReproduction(package).translate, "reproduction"
+    return translate, "argostranslate.translate"
 
 
 class ArgosReproduction:
