@@ -172,7 +172,7 @@ def retranslate(doc: AlignedDocument, target_ids: list[str],
     changed = []
     for (french, english), result in zip(todo, results):
         french.terms, french.notes = list(result.source_terms), list(result.problems)
-        if result.text != english.text or english.notes != result.problems:
+        if (result.text, result.target_terms, result.problems) != (english.text, english.terms, english.notes):
             changed.append(english.id)
         english.text, english.terms, english.notes = result.text, list(result.target_terms), list(result.problems)
     if changed:

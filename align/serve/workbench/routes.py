@@ -364,10 +364,15 @@ async def accept_entry(request: Request) -> JSONResponse:
         raise ApiError(400, "Invalid request: missing line parameter")
     canonical = params.get("canonical") if isinstance(params.get("canonical"), str) else None
     entry_type = params.get("type") if isinstance(params.get("type"), str) else None
-    entry = glossary_file.entry_from_line(line, canonical or None, entry_type or None)
-    async with _state(request).lock("\x00glossary"):
-        glossary = await run_in_threadpool(glossary_file.accept, svc.settings.glossary, entry)
-        svc.settings.glossary = glossary  # the next engine call uses it (see TranslationService)
+    from align.errors import GlossaryError
+
+    try:
+        entry = glossary_file.entry_from_line(line, canonical or None, entry_type or None)
+        async with _state(request).lock("\x00glossary"):
+            glossary = await run_in_threadpool(glossary_file.accept, svc.settings.glossary, entry)
+            svc.settings.glossary = glossary  # the next engine call uses it (see TranslationService)
+    except GlossaryError as exc:  # the suggestion (or the server's glossary) is the problem: one line
+        raise ApiError(400, str(exc)) from None
     affected = await run_in_threadpool(_affected, svc, glossary, entry.id)
     return JSONResponse({"entry": {"id": entry.id, "canonical": entry.canonical, "variants": entry.variants,
                                    "type": entry.type},
