@@ -310,3 +310,37 @@ def test_workspace_page_counts(bench):
     page = bench.client.get("/workbench/").text
     row = re.search(r'href="/workbench/doc/one".*?</tr>', page, re.S).group()
     assert [int(n) for n in re.findall(r'class="number">(\d+)<', row)] == [4, 0, 0, 1]
+
+
+def test_align_translate_uses_the_editors_translation(tmp_path, run_align):
+    """The command line, a real engine (Apertium), the same memory: the edited sentence is the editor's."""
+    import shutil
+
+    if shutil.which("apertium") is None:
+        pytest.skip("apertium is not installed (apt-get install apertium apertium-fr-es apertium-eng-spa)")
+    article = tmp_path / "article.txt"
+    article.write_text("Les habitants de Kharkiv ont applaudi.\nLe maire a parlé.\n", encoding="utf-8")
+    with TranslationMemory(tmp_path / "cache" / "tm.sqlite3") as memory:
+        memory.put_human("Les habitants de Kharkiv ont applaudi.", "Kharkiv's people applauded.")
+    env = {"ALIGN_CACHE_DIR": str(tmp_path / "cache")}
+    for attempt in ("first run", "forced rerun: machine output stored meanwhile never replaces it"):
+        result = run_align("translate", article, "--engine", "apertium", "-o", tmp_path / "out", "--force", env=env)
+        assert result.exit_code == 0, result.stderr
+        doc = tei.read_tei(tmp_path / "out" / "article.tei.xml")
+        assert doc.target.sentence("en.s1").text == "Kharkiv's people applauded.", attempt
+        assert doc.target.sentence("en.s2").text != "Le maire a parlé."  # Apertium translated the other one
+
+
+def test_a_new_document_from_an_uploaded_txt_file(bench):
+    text = "Les habitants de Kharkiv ont applaudi. Le maire a été élu.\n".encode("utf-8")
+    response = bench.client.post("/workbench/api/documents", files={"file": ("mairie.txt", text, "text/plain")},
+                                 headers={"X-Align-Token": bench.token})
+    assert response.status_code == 201, response.text
+    assert response.json()["id"] == "mairie"
+    doc = tei.read_tei(bench.workspace / "mairie.tei.xml")
+    assert doc.source.sentences()[1].text == "Le maire a été élu."
+    # align reads an upload as it reads any .txt: the same one-line refusals, with the file's own name
+    latin1 = bench.client.post("/workbench/api/documents", headers={"X-Align-Token": bench.token},
+                               files={"file": ("vieux.txt", "Élu à Kharkiv.".encode("latin-1"), "text/plain")})
+    assert latin1.status_code == 400 and latin1.json()["error"].startswith("vieux.txt: not valid UTF-8")
+    assert not (bench.workspace / "vieux.tei.xml").exists()
