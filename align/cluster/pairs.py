@@ -11,6 +11,7 @@ Workers keep the engine of ``--method mt`` loaded between their tasks.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -87,12 +88,25 @@ def align_pairs(ray, jobs: list[tuple[Path, Path, Path]], options: PairOptions, 
     """Run every (French, English, output) job as a task; ``report`` each outcome as it comes."""
     remote = ray.remote(max_retries=5)(align_pair_task)
     options_ref = ray.put(options)
-    pending = {remote.remote(fr, en, out, options_ref, doubtful_below): i for i, (fr, en, out) in enumerate(jobs)}
+    pending = {remote.remote(*map(_absolute, job), options_ref, doubtful_below): i for i, job in enumerate(jobs)}
     outcomes: dict[int, PairOutcome] = {}
     while pending:
         ready, _ = ray.wait(list(pending), num_returns=1)
         for ref in ready:
             index = pending.pop(ref)
-            outcomes[index] = ray.get(ref)
+            outcomes[index] = _as_given(ray.get(ref), *jobs[index])
             report(outcomes[index])
     return [outcomes[i] for i in range(len(jobs))]
+
+
+def _absolute(path: Path) -> Path:
+    """``path`` as workers must see it: their working folder is not the driver's."""
+    return Path(os.path.abspath(path))
+
+
+def _as_given(outcome: PairOutcome, french: Path, english: Path, output: Path) -> PairOutcome:
+    """The outcome with the paths as the manifest gave them, in its fields and its error."""
+    for given in (french, english, output):
+        outcome.error = outcome.error.replace(str(_absolute(given)), str(given))
+    outcome.french, outcome.english, outcome.output = french, english, output
+    return outcome

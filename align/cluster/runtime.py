@@ -4,7 +4,8 @@
 shuts it down afterwards; ``connect("auto")`` or ``connect("ray://head:10001")``
 joins a running cluster and only disconnects. The workers get the
 environment variables that choose align's files (``ARGOS_*``, ``ALIGN_*``,
-``XDG_DATA_HOME``), so that an actor finds the same model as the driver.
+``XDG_DATA_HOME``), so that an actor finds the same model as the driver, except
+through Ray Client (``ray://``), where the driver's machine is not the cluster's.
 """
 
 from __future__ import annotations
@@ -58,6 +59,10 @@ def connect(address: str | None, *, num_cpus: int | None = None) -> Iterator[obj
     }
     if address is None:  # "local": a new instance, even where `ray start` runs one
         options.update(address="local", num_cpus=num_cpus, include_dashboard=False)
+    elif address.startswith("ray://"):
+        # Ray Client: the cluster's own environment is the workers' (this machine's variables
+        # name files of this machine); a job config here also makes the client server start less surely
+        options = {"address": address, "logging_level": "ERROR"}
     else:
         options["address"] = address
     try:

@@ -21,6 +21,7 @@ so a rerun after an interrupted driver resumes where it stopped.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -117,6 +118,11 @@ def _reader_cpus(ray, actors: int, threads: int, gpus: float) -> float:
     return 1 if cluster_cpus(ray) - held >= 1 else 0
 
 
+def _absolute(path: Path) -> Path:
+    """``path`` as workers must see it: their working folder is not the driver's."""
+    return Path(os.path.abspath(path))
+
+
 def read_article_task(article: Path, strict: bool):
     """Read and segment one article (on a worker): ("ok", Document, Provenance) or ("failed", message)."""
     from align.translate import read_article
@@ -157,7 +163,7 @@ class _Stream:
                     if self._up_to_date(article, output):
                         self._settle(outcomes, index, Outcome(article, output, "up to date"))
                     else:
-                        reading[self.read_remote.remote(article, self.settings.strict)] = index
+                        reading[self.read_remote.remote(_absolute(article), self.settings.strict)] = index
                 self._collect_read(reading, translating, outcomes)
                 self._collect_translated(translating, outcomes)
         finally:
@@ -187,7 +193,8 @@ class _Stream:
             article, output = self.jobs[index]
             result = self.ray.get(ref)
             if result[0] == "failed":
-                self._settle(outcomes, index, Outcome(article, output, "failed", error=result[1]))
+                error = result[1].replace(str(_absolute(article)), str(article))  # the path as the user wrote it
+                self._settle(outcomes, index, Outcome(article, output, "failed", error=error))
                 continue
             future = self.executor.submit(self._translate_and_write, result[1], result[2], output)
             translating[future] = index
