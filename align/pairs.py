@@ -19,37 +19,42 @@ if TYPE_CHECKING:  # pragma: no cover
     from align.document import AlignedDocument, Document, Provenance
     from align.engines.base import Engine
     from align.glossary import Glossary
+    from align.srx import SegmentationRules
 
 
 def align_pair(french: Path, english: Path, output: Path, *, method: str = "anchors", presplit: bool = False,
                translator: "Engine | None" = None, glossary: "Glossary | None" = None,
-               strict: bool = False) -> "AlignedDocument":
+               strict: bool = False, srx: "SegmentationRules | None" = None) -> "AlignedDocument":
     """Align ``french`` with ``english`` and write ``output``. ``method`` is an
-    aligner name ("anchors", "gale-church", "mt"; "mt" needs ``translator``)."""
+    aligner name ("anchors", "gale-church", "mt"; "mt" needs ``translator``).
+    ``srx``: a CAT tool's SRX rules cut the sentences of both texts (align.srx)."""
     from align import tei
     from align.aligners import align_documents
     from align.io import read_clean_text
 
     fr_text, en_text = read_clean_text(french, strict=strict), read_clean_text(english, strict=strict)
-    fr_doc = to_document(fr_text.text, "fr", presplit)
-    en_doc = to_document(en_text.text, "en", presplit)
+    fr_doc = to_document(fr_text.text, "fr", presplit, srx)
+    en_doc = to_document(en_text.text, "en", presplit, srx)
     aligned = align_documents(
         fr_doc, en_doc, method=method,
         translate=translator.translate_batch if translator is not None else None,
         glossary=glossary, engine_info=translator.info() if translator is not None else None,
     )
     fill_provenance(aligned.provenance, french, english)
+    if srx is not None:
+        aligned.provenance.settings["segmentation"] = srx.describe()
     aligned.provenance.source_replaced, aligned.provenance.target_replaced = fr_text.replaced, en_text.replaced
     tei.write_tei(aligned, output)
     return aligned
 
 
-def to_document(text: str, lang: str, presplit: bool) -> "Document":
-    """The text segmented by align.segment, or one sentence a line with ``presplit``."""
+def to_document(text: str, lang: str, presplit: bool, srx: "SegmentationRules | None" = None) -> "Document":
+    """The text segmented by align.segment (with ``srx``'s rules if given), or one sentence a
+    line with ``presplit``."""
     if not presplit:
         from align.segment import segment
 
-        return segment(text, lang)
+        return segment(text, lang, srx)
     return presplit_document(text, lang)
 
 

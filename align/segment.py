@@ -401,8 +401,10 @@ def _looks_like_heading(text: str) -> bool:
     return bool(first) and (first[0].isupper() or first[0].isdigit()) and len(text.split()) <= 30
 
 
-def _paragraphs(raw: _RawParagraph, lang: str) -> list[Paragraph]:
+def _paragraphs(raw: _RawParagraph, lang: str, srx_rules: list | None = None) -> list[Paragraph]:
     """One raw paragraph -> a furniture prefix paragraph (if any) and the paragraph itself."""
+    if srx_rules is not None:
+        return [_srx_paragraph(raw, srx_rules)]
     after_marker = raw.text[raw.marker:]
     view = _Normalised(after_marker)
     prefix_end = _furniture_prefix_end(view.text)
@@ -420,6 +422,15 @@ def _paragraphs(raw: _RawParagraph, lang: str) -> list[Paragraph]:
     return [Paragraph("", [Sentence("", t) for t in texts], kind)]
 
 
+def _srx_paragraph(raw: _RawParagraph, srx_rules: list) -> Paragraph:
+    """A paragraph cut where a CAT tool's SRX rules cut it (align.srx): every kind, and
+    no furniture prefix split off, as the tool sees one line as one paragraph."""
+    from align.srx import sentence_spans as srx_spans
+
+    texts = [raw.text[start:end] for start, end in srx_spans(raw.text, srx_rules)]
+    return Paragraph("", [Sentence("", t) for t in texts], _kind(raw))
+
+
 def leading_marker(sentence: str) -> str:
     """The bullet marker ("• ") a sentence starts with, spaces after it included, or "".
 
@@ -429,15 +440,19 @@ def leading_marker(sentence: str) -> str:
     return marker.group() if marker and marker.end() < len(sentence) else ""
 
 
-def segment(text: str, lang: str = "fr") -> Document:
+def segment(text: str, lang: str = "fr", srx=None) -> Document:
     """Segment a news article into paragraphs (with kinds) and sentences, ids numbered.
 
     ``lang`` is "fr" or "en" (it picks the abbreviation lists and names the ids).
+    ``srx``: an align.srx.SegmentationRules (a CAT tool's SRX file): its rules for
+    ``lang`` cut the sentences instead of align's own, and a furniture prefix stays
+    in its line's first sentence.
     """
+    srx_rules = srx.rules_for(lang) if srx is not None else None
     paragraphs: list[Paragraph] = []
     for block in _blocks(text):
         for raw in _block_paragraphs(block):
-            paragraphs.extend(_paragraphs(raw, lang))
+            paragraphs.extend(_paragraphs(raw, lang, srx_rules))
     return number(Document(lang=lang, paragraphs=paragraphs))
 
 

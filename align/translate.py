@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from align.cache import TranslationMemory
     from align.engines.base import Engine
     from align.glossary import Glossary
+    from align.srx import SegmentationRules
 
 TranslateBatch = Callable[[list[str]], list[str]]
 #: French sentences -> one SentenceTranslation each (translate_sentences, or a server's shared batcher)
@@ -203,9 +204,13 @@ def _finish(result: SentenceTranslation, marker: str, typography: str) -> Senten
     )
 
 
-def _settings(engine: "Engine", typography: str) -> dict[str, str]:
-    """The settings a translation records: the engine's, and the typography of its English."""
-    return {**{k: str(v) for k, v in engine.info().settings.items()}, "typography": typography}
+def _settings(engine: "Engine", typography: str, srx: "SegmentationRules | None" = None) -> dict[str, str]:
+    """The settings a translation records: the engine's, the typography of its English, and
+    the SRX rules that cut its sentences (when not align's own)."""
+    settings = {**{k: str(v) for k, v in engine.info().settings.items()}, "typography": typography}
+    if srx is not None:
+        settings["segmentation"] = srx.describe()
+    return settings
 
 
 def _provenance(engine: "Engine", glossary: "Glossary | None", base: Provenance | None,
@@ -236,7 +241,7 @@ def output_path(article: Path, out_dir: Path | None) -> Path:
 
 
 def is_up_to_date(out_path: Path, source_sha256: str, engine: "Engine", glossary: "Glossary | None",
-                  typography: str = "english") -> bool:
+                  typography: str = "english", srx: "SegmentationRules | None" = None) -> bool:
     """True when ``out_path`` already holds this article translated with the
     same engine, model, settings, typography and glossary: a rerun after an interruption
     skips it (outputs are written atomically, so an existing file is whole)."""
@@ -256,7 +261,7 @@ def is_up_to_date(out_path: Path, source_sha256: str, engine: "Engine", glossary
         prov.source_sha256 == source_sha256
         and (prov.engine, prov.engine_version, prov.model, prov.model_version)
         == (info.name, info.version, info.model, info.model_version)
-        and prov.settings == _settings(engine, typography)
+        and prov.settings == _settings(engine, typography, srx)
         and have_glossary == wanted_glossary
     )
 
@@ -271,6 +276,7 @@ def translate_file(
     glossary_mode: str | None = None,
     strict: bool = False,
     typography: str = "english",
+    srx: "SegmentationRules | None" = None,
 ) -> AlignedDocument:
     """Read, segment, translate and write one article as aligned TEI (atomically).
 
@@ -278,16 +284,18 @@ def translate_file(
     (``strict=True`` refuses the article instead; see align.io.read_clean_text)."""
     from align import tei
 
-    source, provenance = read_article(article, strict=strict)
+    source, provenance = read_article(article, strict=strict, srx=srx)
     aligned = translate_document(
         source, engine, glossary=glossary, memory=memory,
         glossary_mode=glossary_mode, provenance=provenance, typography=typography,
     )
+    aligned.provenance.settings = _settings(engine, typography, srx)
     tei.write_tei(aligned, out_path)
     return aligned
 
 
-def read_article(article: Path, *, strict: bool = False) -> tuple[Document, Provenance]:
+def read_article(article: Path, *, strict: bool = False,
+                 srx: "SegmentationRules | None" = None) -> tuple[Document, Provenance]:
     """Read and segment one French article: its Document and the provenance that
     names it (title, file name, sha256, replaced characters), or InputError
     (unreadable, not UTF-8, empty, no sentences). The first step of
@@ -296,7 +304,7 @@ def read_article(article: Path, *, strict: bool = False) -> tuple[Document, Prov
     from align.segment import segment
 
     content = read_clean_text(article, strict=strict)
-    source = segment(content.text, "fr")
+    source = segment(content.text, "fr", srx)  # srx: a CAT tool's sentence rules (align.srx)
     if not source.sentences():
         from align.errors import InputError
 

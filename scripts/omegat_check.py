@@ -17,8 +17,10 @@ matches it finds there), then let OmegaT translate. This script does that:
 
 Usage:
     python3 scripts/omegat_check.py [--seeds ../shared/seeds] [--engine apertium]
-        [--min-percent 95] [--keep DIR]
+        [--srx FILE|omegat] [--min-percent 95] [--keep DIR]
 
+``--srx`` passes an SRX file to ``align translate --srx`` (``omegat``: OmegaT's own
+default rules, read from OmegaT.jar), so that align cuts sentences as OmegaT does.
 Without OmegaT (``apt-get install omegat``; or
 $OMEGAT_JAR) and java, it prints why and exits 0: a skipped check, not a pass.
 Exit 1 when fewer than --min-percent of the segments are filled.
@@ -33,11 +35,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_JAR = Path("/usr/share/omegat/OmegaT.jar")
+#: where OmegaT keeps its default segmentation rules inside the jar
+SRX_IN_JAR = "org/omegat/core/segmentation/defaultRules.srx"
 
 PROJECT_FILE = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <omegat>
@@ -92,6 +97,13 @@ def omegat_jar() -> Path | None:
     return jar if jar.is_file() and shutil.which("java") else None
 
 
+def extract_default_srx(jar: Path, out: Path) -> Path:
+    """OmegaT's default SRX rules, as shipped inside its jar."""
+    with zipfile.ZipFile(jar) as archive:
+        out.write_bytes(archive.read(SRX_IN_JAR))
+    return out
+
+
 def run_align(*args: str | Path) -> None:
     command = [sys.executable, "-m", "align", *map(str, args)]
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
@@ -99,9 +111,10 @@ def run_align(*args: str | Path) -> None:
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}")
 
 
-def make_tmx(seeds: list[Path], work: Path, engine: str) -> Path:
+def make_tmx(seeds: list[Path], work: Path, engine: str, srx: Path | None = None) -> Path:
     """align translate + align export --to tmx: the folder of TMX files."""
-    run_align("translate", *seeds, "-o", work / "tei", "--engine", engine, "--no-cache")
+    srx_options = ["--srx", srx] if srx is not None else []
+    run_align("translate", *seeds, "-o", work / "tei", "--engine", engine, "--no-cache", *srx_options)
     run_align("export", "--to", "tmx", "-o", work / "tmx", *sorted((work / "tei").glob("*.tei.xml")))
     return work / "tmx"
 
@@ -162,8 +175,8 @@ def why_missed(segment: str, sources: set[str]) -> str:
     return "no source like it"
 
 
-def check(seeds: list[Path], jar: Path, work: Path, engine: str = "apertium") -> Result:
-    tmx_dir = make_tmx(seeds, work, engine)
+def check(seeds: list[Path], jar: Path, work: Path, engine: str = "apertium", srx: Path | None = None) -> Result:
+    tmx_dir = make_tmx(seeds, work, engine, srx)
     project = make_project(seeds, tmx_dir, work / "project")
     run_omegat(jar, project, "console-translate")
     segments, remaining = read_stats(project)
@@ -179,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=Path, default=REPO.parent / "shared" / "seeds")
     parser.add_argument("--engine", default="apertium")
+    parser.add_argument("--srx", help="SRX file for align's segmentation; 'omegat' for OmegaT's defaults")
     parser.add_argument("--min-percent", type=float, default=95.0)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
     args = parser.parse_args(argv)
@@ -190,11 +204,14 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="omegat-check-") as tmp:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        result = check(seeds, jar, work, args.engine)
+        srx = None
+        if args.srx:
+            srx = extract_default_srx(jar, work / "omegat-default.srx") if args.srx == "omegat" else Path(args.srx)
+        result = check(seeds, jar, work, args.engine, srx)
     for segment, why in result.misses:
         print(f"miss ({why}): {segment[:110]!r}")
     print(f"OmegaT ({jar}), {len(seeds)} articles, line-break paragraphs, OmegaT's default sentence rules; "
-          "align segmentation: its own rules")
+          f"align segmentation: {'SRX ' + args.srx if args.srx else 'its own rules'}")
     print(f"segments {result.segments}, filled from align's TMX {result.filled} ({result.percent:.1f}%), "
           f"not filled {result.remaining}")
     return 0 if result.percent >= args.min_percent else 1

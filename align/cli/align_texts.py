@@ -33,12 +33,15 @@ from align.pairs import presplit_document  # noqa: F401  (moved to align.pairs; 
               help="Translation engine for --method mt/auto (default: argos if installed, else apertium).")
 @click.option("--glossary", "glossary_path", type=click.Path(path_type=Path),
               help="Glossary (TSV or TBX) whose entries serve as anchors.")
+@click.option("--srx", "srx_path", type=click.Path(path_type=Path), default=None,
+              help="Cut sentences with this SRX file's rules (a CAT tool's, e.g. OmegaT's defaultRules.srx) "
+                   "instead of align's own, so that the TMX export matches the tool's segments.")
 @click.option("--strict", is_flag=True,
               help="Refuse texts holding characters XML cannot store (control characters, U+FFFE/U+FFFF, "
                    "lone surrogates) instead of replacing them (counted in the TEI header).")
 def align_texts(french: Path | None, english: Path | None, output: Path, manifest: Path | None,
                 ray_address: str | None, presplit: bool, method: str,
-                engine: str | None, glossary_path: Path | None, strict: bool) -> int:
+                engine: str | None, glossary_path: Path | None, srx_path: Path | None, strict: bool) -> int:
     """Align the French text FRENCH with its English version ENGLISH, sentence by sentence.
 
     Every sentence of both texts ends up in exactly one link (1-1, 1-2, 2-1,
@@ -48,6 +51,9 @@ def align_texts(french: Path | None, english: Path | None, output: Path, manifes
     how many are below 0.5, and `align show --below 0.5` lists them.
     """
     _check_usage(french, english, manifest, ray_address)
+    if srx_path is not None and (manifest is not None or presplit):
+        raise click.UsageError("--srx cuts sentences of single pairs (not with --pairs or --presplit)")
+    srx = _srx(srx_path)
     translator = None
     if method == "mt":
         translator = _engine(engine)
@@ -60,7 +66,7 @@ def align_texts(french: Path | None, english: Path | None, output: Path, manifes
     from align.pairs import align_pair, summary
 
     aligned = align_pair(french, english, output, method=method, presplit=presplit, translator=translator,
-                         glossary=glossary, strict=strict)
+                         glossary=glossary, strict=strict, srx=srx)
     click.echo(f"{french} + {english} -> {output} ({summary(aligned.links)})", err=True)
     doubtful = sum(link.confidence_below(DOUBTFUL) for link in aligned.links)
     if doubtful:
@@ -127,6 +133,14 @@ def _engine_if_any(name: str | None):
     except ModelError:
         click.echo("align: no translation engine installed; aligning without one (--method anchors)", err=True)
         return None
+
+
+def _srx(path: Path | None):
+    if path is None:
+        return None
+    from align.srx import load_srx
+
+    return load_srx(path)
 
 
 def _glossary(path: Path | None):

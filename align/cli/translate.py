@@ -36,6 +36,9 @@ import click
 @click.option("--typography", type=click.Choice(["english", "engine"]), default="english", show_default=True,
               help="english: English typography on the English side (“ ” for « », no space before : ; ! ?, "
                    "no French no-break spaces); engine: keep the engine's text as it is.")
+@click.option("--srx", "srx_path", type=click.Path(path_type=Path), default=None,
+              help="Cut sentences with this SRX file's rules (a CAT tool's, e.g. OmegaT's defaultRules.srx) "
+                   "instead of align's own, so that the TMX export matches the tool's segments one to one.")
 @click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None, metavar="[ADDRESS]",
               help="Translate on a Ray cluster (pip install -e '.[ray]'): ADDRESS is auto or ray://HOST:PORT; "
                    "alone, Ray starts on this machine. Folders stand for their *.txt files; --threads is per actor "
@@ -43,8 +46,8 @@ import click
 @click.option("--actors", type=click.IntRange(1), default=None,
               help="--ray: engine actors (default: one per GPU, else one per --threads CPUs, less one CPU).")
 def translate(articles, output_dir, glossary_path, glossary_mode, engine, model, beam_size,
-              batch_size, threads, device, compute_type, no_cache, force, strict, typography, ray_address,
-              actors) -> int:
+              batch_size, threads, device, compute_type, no_cache, force, strict, typography, srx_path,
+              ray_address, actors) -> int:
     """Translate French ARTICLES into aligned TEI files (ARTICLE.tei.xml).
 
     A rerun skips articles already translated with the same engine, model,
@@ -58,10 +61,11 @@ def translate(articles, output_dir, glossary_path, glossary_mode, engine, model,
         compute_type=compute_type,
     ).items() if v is not None}
     if ray_address is not None:
-        if typography != "english":
-            raise click.UsageError("--typography engine is not available with --ray yet")
+        if typography != "english" or srx_path is not None:
+            raise click.UsageError("--typography engine and --srx are not available with --ray yet")
         return _translate_on_ray(ray_address, articles, output_dir, engine, engine_options, glossary_path,
                                  glossary_mode, no_cache, force, strict, actors)
+    srx = _load_srx(srx_path)
     translator = _load_engine(engine, engine_options)
     glossary = _load_glossary(glossary_path)
     memory = None if no_cache else _open_memory()
@@ -74,11 +78,12 @@ def translate(articles, output_dir, glossary_path, glossary_mode, engine, model,
             out = output_path(article, output_dir)
             try:
                 if not force and article.is_file() and is_up_to_date(out, sha256_file(article), translator, glossary,
-                                                                         typography):
+                                                                         typography, srx):
                     click.echo(f"{article}: up to date ({out})", err=True)
                 else:
                     doc = translate_file(article, translator, out, glossary=glossary, memory=memory,
-                                         glossary_mode=glossary_mode, strict=strict, typography=typography)
+                                         glossary_mode=glossary_mode, strict=strict, typography=typography,
+                                         srx=srx)
                     _report_problems(article, doc)
                     _report_replaced(article, doc.provenance.source_replaced)
                     bar.write(f"{article} -> {out} ({len(doc.links)} sentences)", file=sys.stderr)
@@ -118,6 +123,14 @@ def _load_engine(name, options):
     from align.engines.base import get_engine
 
     return get_engine(name, **options)
+
+
+def _load_srx(path):
+    if path is None:
+        return None
+    from align.srx import load_srx
+
+    return load_srx(path)
 
 
 def _load_glossary(path):
