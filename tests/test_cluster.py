@@ -84,10 +84,12 @@ def comparable(path: Path) -> bytes:
     return etree.tostring(tree, encoding="utf-8")
 
 
-def assert_same_files(reference: Path, produced: Path, killed_writer: bool = False) -> None:
-    """Same file names, same TEI apart from the date; no temporary file left, unless a process was
-    killed while it wrote (SIGKILL leaves align.io.write_atomic's hidden .NAME.*.tmp, never a partial file)."""
-    names = sorted(p.name for p in reference.glob("*.tei.xml"))
+def assert_same_files(reference: Path, produced: Path, killed_writer: bool = False,
+                      names: list[str] | None = None) -> None:
+    """Same file names (all of ``reference``, or ``names``), same TEI apart from the date; no temporary
+    file left, unless a process was killed while it wrote (SIGKILL leaves align.io.write_atomic's
+    hidden .NAME.*.tmp, never a partial file)."""
+    names = sorted(names or (p.name for p in reference.glob("*.tei.xml")))
     assert names == sorted(p.name for p in produced.glob("*.tei.xml"))
     if not killed_writer:
         assert not list(produced.glob(".*.tmp")), "a temporary file was left behind"
@@ -185,21 +187,25 @@ def test_an_actor_killed_mid_run_loses_and_duplicates_nothing(tmp_path, ray_addr
 
 def test_an_interrupted_driver_resumes_on_rerun(tmp_path, ray_address, corpus, synthetic_env, local_synthetic,
                                                run_align):
-    """SIGKILL the driver after some articles are written; the rerun skips them and writes the rest."""
+    """SIGKILL the driver after some of 80 articles are written; the rerun skips them and writes the rest."""
     reference, _ = local_synthetic
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for path in sorted(corpus.glob("gen_*.txt"))[:80]:
+        shutil.copy(path, articles / path.name)
     out = tmp_path / "tei"
     env = {**synthetic_env, "ALIGN_CACHE_DIR": str(tmp_path / "cache")}
-    proc = start_translate(corpus, out, ray_address, env)
+    proc = start_translate(articles, out, ray_address, env)
     wait_for_outputs(proc, out, 10)
     proc.kill()
     proc.communicate(timeout=60)
     finished = len(list(out.glob("*.tei.xml")))
-    assert 10 <= finished < GENERATED + 5
-    rerun = run_align("translate", corpus, "-o", out, "--glossary", "russia-dprk", "--ray", ray_address, env=env)
+    assert 10 <= finished < 80
+    rerun = run_align("translate", articles, "-o", out, "--glossary", "russia-dprk", "--ray", ray_address, env=env)
     assert rerun.exit_code == 0, rerun.stderr
     assert rerun.stderr.count("up to date") == finished
-    assert len(written_lines(rerun.stderr)) == GENERATED + 5 - finished
-    assert_same_files(reference, out, killed_writer=True)
+    assert len(written_lines(rerun.stderr)) == 80 - finished
+    assert_same_files(reference, out, killed_writer=True, names=[f"{p.stem}.tei.xml" for p in articles.iterdir()])
 
 
 @pytest.mark.apertium

@@ -93,8 +93,8 @@ class _Progress:
     def show(self, outcome, on_written) -> None:
         if outcome.status == "written":
             on_written(outcome.article, outcome.document)
-            self.sentences += len(outcome.document.links)
-            self.bar.write(f"{outcome.article} -> {outcome.output} ({len(outcome.document.links)} sentences)",
+            self.sentences += outcome.sentences
+            self.bar.write(f"{outcome.article} -> {outcome.output} ({outcome.sentences} sentences)",
                            file=sys.stderr)
         elif outcome.status == "up to date":
             self.bar.write(f"{outcome.article}: up to date ({outcome.output})", file=sys.stderr)

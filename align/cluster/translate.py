@@ -54,13 +54,15 @@ class Settings:
 
 @dataclass
 class Outcome:
-    """What happened to one article: written (with its document), up to date, or failed."""
+    """What happened to one article: written, up to date, or failed. ``document`` is the
+    AlignedDocument while ``report`` runs, then dropped, so that a long run keeps none."""
 
     article: Path
     output: Path
     status: str  # "written" | "up to date" | "failed"
     document: "AlignedDocument | None" = None
     error: str = ""
+    sentences: int = 0  # source sentences written
 
 
 Report = Callable[[Outcome], None]
@@ -173,8 +175,11 @@ class _Stream:
         return [outcomes[i] for i in range(len(jobs))]
 
     def _settle(self, outcomes: dict, index: int, outcome: Outcome) -> None:
-        outcomes[index] = outcome
+        if outcome.document is not None:
+            outcome.sentences = len(outcome.document.links)
         self.report(outcome)
+        outcome.document = None
+        outcomes[index] = outcome
 
     def _up_to_date(self, article: Path, output: Path) -> bool:
         from align.translate import is_up_to_date, sha256_file
