@@ -68,6 +68,9 @@ def connect(address: str | None, *, num_cpus: int | None = None) -> Iterator[obj
     try:
         ray.init(**options)
     except (ConnectionError, RuntimeError, ValueError) as exc:
+        if address == "auto":
+            raise ClusterError("--ray auto: no running Ray cluster found on this machine (start one with "
+                               "`ray start --head`, or write --ray alone to start one for this run)") from None
         where = address or "a local Ray instance"
         raise ClusterError(f"cannot start or join {where}: {_first_line(exc)}") from None
     try:
