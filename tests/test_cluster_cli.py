@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from align.engines.base import EngineInfo
 from align.errors import InputError
 from align.pairs import manifest_jobs, pair_output, read_manifest
 
@@ -96,3 +97,77 @@ def test_pairs_and_two_files_are_one_or_the_other(tmp_path, seed_files, run_alig
     assert result.exit_code == 2 and "--pairs MANIFEST replaces FRENCH and ENGLISH" in result.stderr
     result = run_align("align", seed_files[0], seed_files[1], "-o", tmp_path / "o.xml", "--ray")
     assert result.exit_code == 2 and "--ray needs --pairs MANIFEST" in result.stderr
+
+
+class FakeRay:
+    """Enough of the ray module to see which actors start_pool asks for (no Ray, no engine)."""
+
+    def __init__(self, resources: dict[str, float]) -> None:
+        self.resources = resources
+        self.started: list[tuple[dict, tuple]] = []  # (actor resources, EngineHost arguments)
+
+    def cluster_resources(self) -> dict[str, float]:
+        return self.resources
+
+    def remote(self, **restart_options):
+        assert restart_options == {"max_restarts": -1, "max_task_retries": -1}  # a dead actor comes back
+        fake = self
+
+        class ActorClass:
+            @staticmethod
+            def options(**resources):
+                class Starter:
+                    @staticmethod
+                    def remote(*args):
+                        fake.started.append((resources, args))
+                        return FakeHandle()
+                return Starter
+        return lambda cls: ActorClass
+
+    def get(self, refs):
+        return list(refs)
+
+    def kill(self, handle) -> None:
+        pass
+
+
+class FakeHandle:
+    """An actor whose engine loaded: ready() says "", info() names it."""
+
+    class ready:
+        remote = staticmethod(lambda: "")
+
+    class info:
+        remote = staticmethod(lambda: EngineInfo("argos", "4", "model"))
+
+
+@pytest.mark.parametrize("resources, settings, expected", [
+    ({"CPU": 16, "GPU": 4}, {}, (4, 1.0)),  # one actor per GPU
+    ({"CPU": 16, "GPU": 4}, {"engine_name": "apertium"}, (15, 0.0)),  # Apertium runs on CPUs
+    ({"CPU": 16}, {"threads": 4}, (3, 0.0)),  # (16 - 1 CPU for reading) // 4 threads
+    ({"CPU": 2}, {}, (1, 0.0)),  # this machine
+    ({"CPU": 16, "GPU": 2}, {"actors": 4}, (4, 0.5)),  # asked for more actors than GPUs: they share
+])
+def test_actor_count_follows_the_cluster(resources, settings, expected):
+    from align.cluster.translate import Settings, _actor_count
+
+    assert _actor_count(FakeRay(resources), Settings(**settings)) == expected
+
+
+def test_gpu_actors_reserve_a_gpu_and_run_the_engine_on_cuda():
+    from align.cluster.engines import start_pool
+
+    fake = FakeRay({"CPU": 8, "GPU": 2})
+    pool = start_pool(fake, "argos", {"model": "m"}, actors=2, threads=1, gpus_per_actor=1.0)
+    assert [resources for resources, _ in fake.started] == [{"num_cpus": 1, "num_gpus": 1.0}] * 2
+    assert fake.started[0][1] == ("argos", {"model": "m", "device": "cuda", "threads": 1})
+    assert pool.info().name == "argos"
+
+
+def test_cpu_actors_reserve_their_threads():
+    from align.cluster.engines import start_pool
+
+    fake = FakeRay({"CPU": 8})
+    start_pool(fake, "argos", {"device": "cpu"}, actors=3, threads=2, gpus_per_actor=0.0)
+    assert [resources for resources, _ in fake.started] == [{"num_cpus": 2}] * 3
+    assert fake.started[0][1] == ("argos", {"device": "cpu", "threads": 2})
