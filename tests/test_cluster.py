@@ -242,3 +242,35 @@ def test_pairs_on_ray_give_the_local_files(tmp_path, ray_address, shared_dir, ru
     assert sorted(p.name for p in (tmp_path / "ray").glob("*.tei.xml")) == \
         ["Emma.tei.xml", "JaneEyre.tei.xml", "LaFauteDeLAbbeMouret.tei.xml"]
     assert_same_files(tmp_path / "local", tmp_path / "ray")
+
+
+def test_known_sentences_never_reach_an_actor(tmp_path, ray_address, corpus, argos_packages_dir, monkeypatch):
+    """The translation memory stays with the driver: a forced rerun sends the actors nothing,
+    and still writes every article."""
+    from align.cluster import engines
+    from align.cluster.translate import Settings, translate_corpus
+    from align.glossary import load_glossary
+    from align.translate import output_path
+
+    monkeypatch.setenv("ALIGN_CACHE_DIR", str(tmp_path / "cache"))
+    sent: list[str] = []
+    start_pool = engines.start_pool
+
+    def counting_pool(*args, **kwargs):
+        pool = start_pool(*args, **kwargs)
+        translate_batch = pool.translate_batch
+        pool.translate_batch = lambda batch: (sent.extend(batch), translate_batch(batch))[1]
+        return pool
+
+    monkeypatch.setattr(engines, "start_pool", counting_pool)
+    jobs = [(path, output_path(path, tmp_path / "tei")) for path in sorted(corpus.glob("*.txt"))[:20]]
+    model = next(argos_packages_dir.iterdir())
+    settings = Settings(engine_options={"model": str(model)}, glossary=load_glossary("russia-dprk"), actors=1)
+    first = translate_corpus(ray, jobs, settings, lambda outcome: None)
+    assert [outcome.status for outcome in first] == ["written"] * 20
+    assert sent, "the first run had sentences to translate"
+    sent.clear()
+    settings.force = True
+    again = translate_corpus(ray, jobs, settings, lambda outcome: None)
+    assert [outcome.status for outcome in again] == ["written"] * 20
+    assert sent == []
