@@ -26,6 +26,7 @@ OMEGAT_INSTALL = "apt-get install omegat"
 RAY_INSTALL = "pip install -e '.[ray]'"
 SERVE_INSTALL = "pip install -e '.[serve]'"
 BPE_INSTALL = "pip install -e '.[bpe]'"
+SRX_INSTALL = "pip install -e '.[srx]'"
 #: where Debian's omegat package puts OmegaT (run headless with java -jar)
 OMEGAT_JAR = Path("/usr/share/omegat/OmegaT.jar")
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
@@ -66,7 +67,7 @@ def collect() -> Report:
     return Report(
         engines=argos_checks() + [apertium_check()],
         data=[argostranslate_check(), memory_check(), *glossary_checks(), sample_check()],
-        optional=[chromium_check(), omegat_check(), bpe_check(), ray_check(), serve_check()],
+        optional=[chromium_check(), omegat_check(), bpe_check(), srx_check(), ray_check(), serve_check()],
     )
 
 
@@ -242,6 +243,11 @@ def bpe_check() -> Check:
     """The ``bpe`` extra (sacremoses, subword-nmt) runs argos packages with a bpe.model tokenizer."""
     return _extra_check("bpe", ("sacremoses", "subword_nmt"), "argos packages with a bpe.model (OPUS-MT)",
                         BPE_INSTALL)
+
+
+def srx_check() -> Check:
+    """The ``srx`` extra (regex) reads a CAT tool's SRX segmentation rules (--srx)."""
+    return _extra_check("srx", ("regex",), "--srx: segment with a CAT tool's SRX rules", SRX_INSTALL)
 
 
 def ray_check() -> Check:

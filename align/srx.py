@@ -32,7 +32,7 @@ from pathlib import Path
 from align.errors import InputError
 
 SRX_NS = "http://www.lisa.org/srx20"
-REGEX_HINT = "pip install regex"
+REGEX_HINT = "pip install -e '.[srx]'"
 
 
 @dataclass

@@ -153,17 +153,22 @@ def test_every_fix_align_names_is_the_readmes_command():
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     fixes = [APERTIUM_INSTALL, doctor._command(INSTALL_HINT), doctor.ARGOSTRANSLATE_INSTALL,
-             doctor.CHROMIUM_INSTALL, doctor.OMEGAT_INSTALL, doctor.RAY_INSTALL, doctor.SERVE_INSTALL]
+             doctor.CHROMIUM_INSTALL, doctor.OMEGAT_INSTALL, doctor.RAY_INSTALL, doctor.SERVE_INSTALL,
+             doctor.BPE_INSTALL, doctor.SRX_INSTALL]
     assert [fix for fix in fixes if fix not in readme] == []
 
 
 
-def test_the_extras_hints_of_serve_and_ray_are_doctors():
+def test_the_extras_hints_are_doctors():
     from align.cli.serve import SERVE_EXTRA_MISSING
     from align.cluster.runtime import INSTALL_HINT as RAY_HINT
+    from align.engines.argos_tokenizers import BPE_EXTRA_HINT
+    from align.srx import REGEX_HINT
 
     assert SERVE_EXTRA_MISSING.endswith(doctor.SERVE_INSTALL)
     assert RAY_HINT.startswith(doctor.RAY_INSTALL)
+    assert BPE_EXTRA_HINT.startswith(doctor.BPE_INSTALL)
+    assert REGEX_HINT == doctor.SRX_INSTALL
 
 
 def test_without_argostranslate_the_index_install_names_the_readme_command(monkeypatch, tmp_path):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("regex", reason="SRX rules need the regex module: pip install regex")
+pytest.importorskip("regex", reason="SRX rules need the regex module: pip install -e '.[srx]'")
 
 from align.segment import segment  # noqa: E402
 from align.srx import break_positions, load_srx, sentence_spans  # noqa: E402
