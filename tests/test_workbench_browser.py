@@ -237,6 +237,10 @@ def test_flagged_sentences_are_marked_and_reached_with_the_keyboard(page, server
     assert page.evaluate("document.activeElement.id") == "en.s2"
     assert page.locator("tr.current #en\\.s2").count() == 1
     shot(page, "document-flags-1280.png")
+    page.get_by_label("Links are doubtful below confidence").fill("0.4")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**threshold=0.4")
+    assert page.locator("tr.doubtful").count() == 1  # only the 0.31 link now
     page.goto(server.url + "/workbench/")
     row = page.locator("tr").filter(has_text="Usine")
     assert [c.inner_text() for c in row.locator("td.number").all()] == ["4", "1", "2", "0"]
