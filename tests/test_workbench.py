@@ -8,6 +8,7 @@ test_workbench_browser.py.
 from __future__ import annotations
 
 import re
+import time
 import sqlite3
 import warnings
 from pathlib import Path
@@ -344,3 +345,63 @@ def test_a_new_document_from_an_uploaded_txt_file(bench):
                                files={"file": ("vieux.txt", "Élu à Kharkiv.".encode("latin-1"), "text/plain")})
     assert latin1.status_code == 400 and latin1.json()["error"].startswith("vieux.txt: not valid UTF-8")
     assert not (bench.workspace / "vieux.tei.xml").exists()
+
+
+def test_a_server_killed_while_saving_leaves_a_whole_tei_file(tmp_path):
+    """The real align serve (Apertium, --user), saves in a loop, SIGKILL in the middle of them:
+    the file on disk is the previous or the next version, always whole and valid."""
+    import json
+    import shutil
+    import signal
+    import threading
+    import urllib.error
+    import urllib.request
+
+    if shutil.which("apertium") is None:
+        pytest.skip("apertium is not installed (apt-get install apertium apertium-fr-es apertium-eng-spa)")
+    pytest.importorskip("uvicorn", reason="the serve extra is not installed")
+    from test_serve_live import LiveServer
+
+    server = LiveServer("--engine", "apertium", "--workspace", str(tmp_path / "ws"), "--user", "Bob",
+                        env={"ALIGN_CACHE_DIR": str(tmp_path / "cache")})
+    try:
+        page = urllib.request.urlopen(server.url + "/workbench/", timeout=60).read().decode()
+        token = re.search(r'name="align-token" content="([^"]+)"', page).group(1)
+
+        def post(path: str, body: dict) -> dict:
+            request = urllib.request.Request(server.url + path, data=json.dumps(body).encode(),
+                                             headers={"Content-Type": "application/json", "X-Align-Token": token})
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return json.loads(response.read())
+
+        post("/workbench/api/documents", {"id": "kill", "text": ARTICLE})
+        version = re.search(r'id="en.s1" [^>]*data-version="([^"]+)"',
+                            urllib.request.urlopen(server.url + "/workbench/doc/kill", timeout=60).read().decode()
+                            ).group(1)
+        saved = []
+
+        def save_forever() -> None:
+            nonlocal version
+            try:
+                for n in range(100_000):
+                    answer = post("/workbench/api/doc/kill/sentence", {"id": "en.s1", "text": f"Edit {n}.", "version": version})
+                    version = answer["version"]
+                    saved.append(n)
+            except (urllib.error.URLError, ConnectionError, OSError):
+                return  # the server is gone
+
+        writer = threading.Thread(target=save_forever, daemon=True)
+        writer.start()
+        while len(saved) < 20:
+            time.sleep(0.01)
+        server.process.send_signal(signal.SIGKILL)
+        server.process.wait(timeout=30)
+        writer.join(timeout=30)
+    finally:
+        server.stop()
+    path = tmp_path / "ws" / "kill.tei.xml"
+    doc = tei.read_tei(path)
+    assert tei.validate(path) == []
+    last = int(doc.target.sentence("en.s1").text.removeprefix("Edit ").rstrip("."))
+    assert last in (saved[-1], saved[-1] + 1)  # the last acknowledged save, or the one in flight
+    assert len(doc.provenance.changes) == last + 1 and doc.provenance.changes[-1].who == "Bob"
