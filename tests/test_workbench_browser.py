@@ -100,11 +100,12 @@ def shot(page, name: str) -> None:
         page.screenshot(path=str(Path(folder) / name), full_page=False)
 
 
-def new_document(page, server, doc_id: str, text: str) -> None:
+def new_document(page, server, doc_id: str, text: str, title: str = "") -> None:
     """Through the workspace page's form, as an editor would."""
     page.goto(server.url + "/workbench/")
     page.get_by_label("French text (one paragraph a line)").fill(text)
     page.get_by_label("Id (file name)").fill(doc_id)
+    page.get_by_label("Title").fill(title)
     page.get_by_role("button", name="Translate").click()
     page.wait_for_url(f"**/workbench/doc/{doc_id}")
 
@@ -137,14 +138,20 @@ def test_edit_save_with_ctrl_s_reload_and_see_it(page, server, root, tei_all_rng
 def test_hostile_article_text_is_shown_as_text_and_runs_nothing(page, server):
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    new_document(page, server, "hostile", HOSTILE)
+    title = '"><img src=x onerror="window.pwned = \'title\'">'
+    new_document(page, server, "hostile", HOSTILE, title)
+    assert page.locator("h1").inner_text() == title
+    assert page.evaluate("window.pwned") is None  # checked on every page: a navigation resets window
     french = page.locator("#fr\\.s1").inner_text()
     assert '<script>window.pwned = "script"</script>' in french and "<img src=x onerror=" in french
     assert '"><svg onload=' in french
     assert page.locator("table.aligned img, table.aligned svg, table.aligned script").count() == 0
     page.locator("#en\\.s1").click()  # the editor gets the text as text too
     assert "<img src=x onerror=" in page.get_by_role("textbox", name="English sentence en.s1").input_value()
+    assert page.evaluate("window.pwned") is None
     page.goto(server.url + "/workbench/")
+    assert page.get_by_role("link", name=title).count() == 1
+    assert page.evaluate("window.pwned") is None
     page.goto(server.url + "/workbench/doc/hostile/terms")
     assert page.evaluate("window.pwned") is None and dialogs == []
 
