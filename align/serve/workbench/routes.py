@@ -171,12 +171,13 @@ async def _terms_page(request: Request, svc, paths: dict[str, Path], doc_id: str
     candidates = [] if report is None else [(c, [_place(p, by_file) for p in c.places]) for c in report.candidates]
     from align.glossary import ENTRY_TYPES
 
+    from align.errors import GlossaryError
+    from align.serve.workbench.glossary_file import writable_path
+
     writable = None
     try:
-        from align.serve.workbench.glossary_file import writable_path
-
         writable_path(glossary)
-    except Exception as exc:  # noqa: BLE001 - the reason is shown on the page
+    except GlossaryError as exc:  # the reason is shown on the page, the buttons disabled
         writable = str(exc)
     return _page(request, "terms.html", doc_id=doc_id, documents=list(paths), findings=findings,
                  candidates=candidates, glossary=glossary, entry_types=ENTRY_TYPES, not_writable=writable)
