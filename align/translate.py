@@ -282,9 +282,27 @@ def translate_file(
 
     Characters XML cannot hold are replaced and counted in the header
     (``strict=True`` refuses the article instead; see align.io.read_clean_text)."""
+    source, provenance = read_article(article, strict=strict, srx=srx)
+    return translate_article(source, provenance, engine, out_path, glossary=glossary, memory=memory,
+                             glossary_mode=glossary_mode, typography=typography, srx=srx)
+
+
+def translate_article(
+    source: Document,
+    provenance: Provenance,
+    engine: "Engine",
+    out_path: Path,
+    *,
+    glossary: "Glossary | None" = None,
+    memory: "TranslationMemory | None" = None,
+    glossary_mode: str | None = None,
+    typography: str = "english",
+    srx: "SegmentationRules | None" = None,
+) -> AlignedDocument:
+    """Translate an article :func:`read_article` read and write it as aligned TEI (atomically):
+    the second step of :func:`translate_file`, which ``align translate --ray`` runs on the driver."""
     from align import tei
 
-    source, provenance = read_article(article, strict=strict, srx=srx)
     aligned = translate_document(
         source, engine, glossary=glossary, memory=memory,
         glossary_mode=glossary_mode, provenance=provenance, typography=typography,

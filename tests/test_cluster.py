@@ -208,6 +208,40 @@ def test_an_interrupted_driver_resumes_on_rerun(tmp_path, ray_address, corpus, s
     assert_same_files(reference, out, killed_writer=True, names=[f"{p.stem}.tei.xml" for p in articles.iterdir()])
 
 
+#: a CAT tool's sentence rules: break after . ? ! before a space, in every language
+SRX_RULES = """<?xml version="1.0" encoding="UTF-8"?>
+<srx xmlns="http://www.lisa.org/srx20" version="2.0">
+  <header segmentsubflows="yes"/>
+  <body>
+    <languagerules>
+      <languagerule languagerulename="Default">
+        <rule break="yes"><beforebreak>[\\.\\?\\!]+</beforebreak><afterbreak>\\s</afterbreak></rule>
+      </languagerule>
+    </languagerules>
+    <maprules><languagemap languagepattern=".*" languagerulename="Default"/></maprules>
+  </body>
+</srx>
+"""
+
+
+def test_srx_rules_and_engine_typography_on_ray_give_the_local_files(tmp_path, ray_address, seed_files,
+                                                                      synthetic_env, run_align):
+    """--srx (segmentation on the workers) and --typography engine reach every step as they do locally;
+    a rerun with the same rules skips every article."""
+    rules = tmp_path / "rules.srx"
+    rules.write_text(SRX_RULES, encoding="utf-8")
+    options = ("--glossary", "russia-dprk", "--srx", rules, "--typography", "engine")
+    local = run_align("translate", *seed_files, "-o", tmp_path / "local", *options, "--threads", "1",
+                      env={**synthetic_env, "ALIGN_CACHE_DIR": str(tmp_path / "cache-local")})
+    assert local.exit_code == 0, local.stderr
+    env = {**synthetic_env, "ALIGN_CACHE_DIR": str(tmp_path / "cache-ray")}
+    on_ray = run_align("translate", *seed_files, "-o", tmp_path / "ray", *options, "--ray", ray_address, env=env)
+    assert on_ray.exit_code == 0, on_ray.stderr
+    assert_same_files(tmp_path / "local", tmp_path / "ray")
+    rerun = run_align("translate", *seed_files, "-o", tmp_path / "ray", *options, "--ray", ray_address, env=env)
+    assert rerun.stderr.count("up to date") == len(seed_files)
+
+
 @pytest.mark.apertium
 def test_bare_ray_starts_a_local_instance_and_gives_the_apertium_files(tmp_path, corpus, seed_files, run_align):
     """No address: the command starts Ray itself (and stops it). Apertium on the seeds and 5 articles

@@ -61,10 +61,8 @@ def translate(articles, output_dir, glossary_path, glossary_mode, engine, model,
         compute_type=compute_type,
     ).items() if v is not None}
     if ray_address is not None:
-        if typography != "english" or srx_path is not None:
-            raise click.UsageError("--typography engine and --srx are not available with --ray yet")
         return _translate_on_ray(ray_address, articles, output_dir, engine, engine_options, glossary_path,
-                                 glossary_mode, no_cache, force, strict, actors)
+                                 glossary_mode, no_cache, force, strict, actors, typography, _load_srx(srx_path))
     srx = _load_srx(srx_path)
     translator = _load_engine(engine, engine_options)
     glossary = _load_glossary(glossary_path)
@@ -100,7 +98,7 @@ def translate(articles, output_dir, glossary_path, glossary_mode, engine, model,
 
 
 def _translate_on_ray(address, articles, output_dir, engine, engine_options, glossary_path, glossary_mode,
-                      no_cache, force, strict, actors) -> int:
+                      no_cache, force, strict, actors, typography, srx) -> int:
     """``--ray``: the same steps, documents spread over a Ray cluster (align/cluster/)."""
     from align.cluster.commands import translate_on_ray
     from align.cluster.translate import Settings
@@ -108,7 +106,7 @@ def _translate_on_ray(address, articles, output_dir, engine, engine_options, glo
     threads = engine_options.pop("threads", None) or 1  # per actor: 0 (all cores) would oversubscribe
     settings = Settings(engine_name=engine, engine_options=engine_options, glossary=_load_glossary(glossary_path),
                         glossary_mode=glossary_mode, use_memory=not no_cache, force=force, strict=strict,
-                        actors=actors, threads=threads)
+                        typography=typography, srx=srx, actors=actors, threads=threads)
 
     def report(article, doc) -> None:
         _report_problems(article, doc)

@@ -4,10 +4,10 @@
     driver threads: translate_document (memory, glossary) --> engine actors (align.cluster.engines)
     driver: write_tei, atomically --> OUT/NAME.tei.xml
 
-Every step is the local path's own function: :func:`align.translate.read_article`
-on a worker, then on the driver :func:`align.translate.translate_document` with an
-:class:`~align.cluster.engines.ActorPoolEngine` as its engine, and
-:func:`align.tei.write_tei`. So the translation memory and the glossary
+Every step is the local path's own function (the two halves of
+:func:`align.translate.translate_file`): :func:`align.translate.read_article` on a
+worker, then on the driver :func:`align.translate.translate_article` with an
+:class:`~align.cluster.engines.ActorPoolEngine` as its engine. So the translation memory and the glossary
 stay with the driver (known sentences never reach an actor, new ones are
 stored as their batch comes back), and each TEI file is the one the local run
 writes, apart from its date. Several documents are in flight at once (one per
@@ -34,6 +34,7 @@ from align.errors import AlignError
 if TYPE_CHECKING:  # pragma: no cover
     from align.document import AlignedDocument
     from align.glossary import Glossary
+    from align.srx import SegmentationRules
 
 
 @dataclass
@@ -47,6 +48,8 @@ class Settings:
     use_memory: bool = True
     force: bool = False
     strict: bool = False
+    typography: str = "english"
+    srx: "SegmentationRules | None" = None  # a CAT tool's sentence rules (align.srx)
     actors: int | None = None  # None: one per GPU, else one per `threads` free CPUs
     threads: int = 1  # CPU threads per actor
     driver_threads: int | None = None  # documents translated at once (None: 2 per actor slot)
@@ -125,12 +128,12 @@ def _absolute(path: Path) -> Path:
     return Path(os.path.abspath(path))
 
 
-def read_article_task(article: Path, strict: bool):
+def read_article_task(article: Path, strict: bool, srx):
     """Read and segment one article (on a worker): ("ok", Document, Provenance) or ("failed", message)."""
     from align.translate import read_article
 
     try:
-        source, provenance = read_article(article, strict=strict)
+        source, provenance = read_article(article, strict=strict, srx=srx)
     except AlignError as exc:
         return ("failed", str(exc))
     return ("ok", source, provenance)
@@ -146,6 +149,7 @@ class _Stream:
         self.executor = ThreadPoolExecutor(threads, thread_name_prefix="align-translate")
         self.local = threading.local()
         self.read_remote = ray.remote(max_retries=5, num_cpus=reader_cpus)(read_article_task)
+        self.srx_ref = ray.put(settings.srx)  # the rules travel once, not with every article
 
     def run(self, jobs: list[tuple[Path, Path]]) -> list[Outcome]:
         self.jobs = jobs
@@ -165,7 +169,8 @@ class _Stream:
                     if self._up_to_date(article, output):
                         self._settle(outcomes, index, Outcome(article, output, "up to date"))
                     else:
-                        reading[self.read_remote.remote(_absolute(article), self.settings.strict)] = index
+                        reading[self.read_remote.remote(_absolute(article), self.settings.strict,
+                                                        self.srx_ref)] = index
                 self._collect_read(reading, translating, outcomes)
                 self._collect_translated(translating, outcomes)
         finally:
@@ -186,7 +191,8 @@ class _Stream:
 
         if self.settings.force or not article.is_file():
             return False
-        return is_up_to_date(output, sha256_file(article), self.engine, self.settings.glossary)
+        return is_up_to_date(output, sha256_file(article), self.engine, self.settings.glossary,
+                             self.settings.typography, self.settings.srx)
 
     def _collect_read(self, reading: dict, translating: dict, outcomes: dict) -> None:
         if not reading:
@@ -218,15 +224,12 @@ class _Stream:
             self._settle(outcomes, index, outcome)
 
     def _translate_and_write(self, source, provenance, output: Path):
-        from align import tei
-        from align.translate import translate_document
+        from align.translate import translate_article
 
-        aligned = translate_document(
-            source, self.engine, glossary=self.settings.glossary, memory=self._memory(),
-            glossary_mode=self.settings.glossary_mode, provenance=provenance,
-        )
-        tei.write_tei(aligned, output)
-        return aligned
+        settings = self.settings
+        return translate_article(source, provenance, self.engine, output, glossary=settings.glossary,
+                                 memory=self._memory(), glossary_mode=settings.glossary_mode,
+                                 typography=settings.typography, srx=settings.srx)
 
     def _memory(self):
         """This driver thread's own connection to the translation memory (SQLite
