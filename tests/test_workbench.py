@@ -405,3 +405,16 @@ def test_a_server_killed_while_saving_leaves_a_whole_tei_file(tmp_path):
     last = int(doc.target.sentence("en.s1").text.removeprefix("Edit ").rstrip("."))
     assert last in (saved[-1], saved[-1] + 1)  # the last acknowledged save, or the one in flight
     assert len(doc.provenance.changes) == last + 1 and doc.provenance.changes[-1].who == "Bob"
+
+
+def test_a_shipped_glossary_is_never_written(tmp_path):
+    settings = ServeSettings(engine=CopyEngine(), glossary=load_glossary("russia-dprk"), workspace=tmp_path / "workspace")
+    shipped = settings.glossary.path.read_bytes()
+    with TestClient(create_app(settings)) as client:
+        bench = Bench(client, tmp_path, settings.engine)
+        bench.new("shipped")
+        assert "is a glossary shipped with align" in client.get("/workbench/doc/shipped/terms").text
+        refused = bench.post("/workbench/api/glossary", {"line": "kharkiv\tKharkiv\tKharkov\tplace\t"})
+        assert refused.status_code == 400 and "shipped with align" in refused.json()["error"]
+    assert settings.glossary.path.read_bytes() == shipped
+    assert not settings.glossary.path.with_name(settings.glossary.path.name + ".bak").exists()
