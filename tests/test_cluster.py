@@ -257,7 +257,8 @@ def test_bare_ray_starts_a_local_instance_and_gives_the_apertium_files(tmp_path,
 
 
 def test_pairs_on_ray_give_the_local_files(tmp_path, ray_address, shared_dir, run_align):
-    """Three TransRead books and a pair whose English file is empty: reported, the others written."""
+    """Three TransRead books cut by SRX rules, and a pair whose English file is empty: reported,
+    the others written."""
     books = shared_dir / "data" / "align" / "transread"
     lines = [f"{books}/{name}/{name}.fr.txt\t{books}/{name}/{name}.en.txt" for name in
              ("Emma", "JaneEyre", "LaFauteDeLAbbeMouret")]
@@ -265,9 +266,11 @@ def test_pairs_on_ray_give_the_local_files(tmp_path, ray_address, shared_dir, ru
     (tmp_path / "bad.fr.txt").write_text("Une phrase.\n", encoding="utf-8")
     manifest = tmp_path / "manifest.tsv"
     manifest.write_text("# French\tEnglish\n" + "\n".join(lines) + "\nbad.fr.txt\tempty.en.txt\n", encoding="utf-8")
+    rules = tmp_path / "rules.srx"
+    rules.write_text(SRX_RULES, encoding="utf-8")
     runs = {}
     for name, extra in (("local", ()), ("ray", ("--ray", ray_address))):
-        runs[name] = run_align("align", "--pairs", manifest, "-o", tmp_path / name, "--presplit",
+        runs[name] = run_align("align", "--pairs", manifest, "-o", tmp_path / name, "--srx", rules,
                                "--method", "anchors", *extra)
         assert runs[name].exit_code == 1, runs[name].stderr
         assert "align: 1 of 4 pair(s) failed" in runs[name].stderr

@@ -51,8 +51,8 @@ def align_texts(french: Path | None, english: Path | None, output: Path, manifes
     how many are below 0.5, and `align show --below 0.5` lists them.
     """
     _check_usage(french, english, manifest, ray_address)
-    if srx_path is not None and (manifest is not None or presplit):
-        raise click.UsageError("--srx cuts sentences of single pairs (not with --pairs or --presplit)")
+    if srx_path is not None and presplit:
+        raise click.UsageError("--srx cuts sentences; --presplit texts are cut already")
     srx = _srx(srx_path)
     translator = None
     if method == "mt":
@@ -62,7 +62,7 @@ def align_texts(french: Path | None, english: Path | None, output: Path, manifes
         method = "mt" if translator is not None else "anchors"
     glossary = _glossary(glossary_path)
     if manifest is not None:
-        return _align_manifest(manifest, output, ray_address, translator, method, presplit, glossary, strict)
+        return _align_manifest(manifest, output, ray_address, translator, method, presplit, glossary, strict, srx)
     from align.pairs import align_pair, summary
 
     aligned = align_pair(french, english, output, method=method, presplit=presplit, translator=translator,
@@ -84,14 +84,14 @@ def _check_usage(french, english, manifest, ray_address) -> None:
         raise click.UsageError("--ray needs --pairs MANIFEST (one pair is aligned here)")
 
 
-def _align_manifest(manifest, out_dir, ray_address, translator, method, presplit, glossary, strict) -> int:
+def _align_manifest(manifest, out_dir, ray_address, translator, method, presplit, glossary, strict, srx) -> int:
     """Every pair of the manifest, here or as Ray tasks; failed pairs are reported and the others written."""
     from align.cluster.pairs import PairOptions, run_pair
     from align.pairs import manifest_jobs, read_manifest
 
     jobs = manifest_jobs(read_manifest(manifest), out_dir)
     options = PairOptions(method=method, engine_name=translator.info().name if translator is not None else None,
-                          presplit=presplit, glossary=glossary, strict=strict)
+                          presplit=presplit, glossary=glossary, strict=strict, srx=srx)
     if ray_address is None:
         outcomes = [_report_pair(run_pair(*job, options, translator, DOUBTFUL)) for job in jobs]
     else:

@@ -20,6 +20,7 @@ from align.errors import AlignError
 
 if TYPE_CHECKING:  # pragma: no cover
     from align.glossary import Glossary
+    from align.srx import SegmentationRules
 
 
 @dataclass
@@ -31,6 +32,7 @@ class PairOptions:
     presplit: bool = False
     glossary: "Glossary | None" = None
     strict: bool = False
+    srx: "SegmentationRules | None" = None  # a CAT tool's sentence rules (align.srx)
 
 
 @dataclass
@@ -74,7 +76,8 @@ def run_pair(french: Path, english: Path, output: Path, options: PairOptions, tr
     outcome = PairOutcome(french, english, output)
     try:
         aligned = align_pair(french, english, output, method=options.method, presplit=options.presplit,
-                             translator=translator, glossary=options.glossary, strict=options.strict)
+                             translator=translator, glossary=options.glossary, strict=options.strict,
+                             srx=options.srx)
     except AlignError as exc:
         outcome.error = str(exc)
         return outcome
