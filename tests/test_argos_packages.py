@@ -117,8 +117,8 @@ def test_a_package_whose_model_folder_is_a_symbolic_link_is_accepted(packages, t
     linked_package_folder = tmp_path / "packages" / "translate-fr_en-link-to-folder"
     linked_package_folder.symlink_to(packages["sentencepiece"], target_is_directory=True)
 
-    reference = ArgosEngine(find_model(packages["sentencepiece"])).translate_batch(sentences)
-    assert ArgosEngine(find_model(folder)).translate_batch(sentences) == reference
+    reference = ArgosEngine(find_model(packages["sentencepiece"])).translate_batch(sentences[:4])
+    assert ArgosEngine(find_model(folder)).translate_batch(sentences[:4]) == reference
     assert find_model(linked_package_folder).path == linked_package_folder
     (folder / "model").unlink()
     (folder / "model").symlink_to(tmp_path / "nowhere", target_is_directory=True)
