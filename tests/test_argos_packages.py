@@ -162,6 +162,13 @@ def test_with_two_fr_en_packages_align_takes_the_one_argostranslate_takes(packag
     assert find_model(order[1]).name == order[1]  # --model says otherwise
 
 
+def test_models_list_says_which_package_is_used_without_model(packages, tmp_path, run_align):
+    folder = tmp_path / "two"
+    order = two_package_folder(packages, folder)
+    listing = run_align("models", "list", env={"ARGOS_PACKAGES_DIR": str(folder)}).stdout.splitlines()
+    assert listing[-1] == f"without --model: {order[0]} (the fr->en package argostranslate uses)"
+
+
 # --- whole translations against argostranslate.translate ------------------------------------
 
 

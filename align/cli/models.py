@@ -29,8 +29,8 @@ def install(source: str) -> None:
 
 @models.command(name="list")
 def list_() -> None:
-    """List the installed packages: name, languages, version, folder."""
-    from align.models import installed_packages, packages_dir
+    """List the installed packages: name, languages, version, folder; and the one used without --model."""
+    from align.models import argos_choice, installed_packages, packages_dir
 
     packages = installed_packages()
     if not packages:
@@ -41,3 +41,6 @@ def list_() -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for row in rows:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
+    choice = argos_choice()
+    if choice is not None:
+        click.echo(f"without --model: {choice.name} (the fr->en package argostranslate uses)")
