@@ -17,7 +17,7 @@ pytest.importorskip("starlette", reason="the serve extra is not installed: pip i
 pytest.importorskip("httpx", reason="httpx (test extra) is not installed")
 
 with warnings.catch_warnings():  # starlette 1.x suggests httpx2; httpx works the same here
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore")
     from starlette.testclient import TestClient  # noqa: E402
 
 from align.engines.base import EngineInfo  # noqa: E402
