@@ -22,7 +22,9 @@ from pathlib import Path
 import tempfile
 
 import pytest
-from hypothesis import assume, given, strategies as st
+
+pytest.importorskip("hypothesis", reason="hypothesis not installed: pip install -e '.[test]'")
+from hypothesis import assume, given, strategies as st  # noqa: E402
 
 from align import tei
 from align.aligners import AlignmentError, align_documents, align_sentences
