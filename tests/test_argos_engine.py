@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from align.engines.argos import ArgosEngine, argos_reference_translate, length_batches
+from align.engines.argos import ArgosEngine, argos_reference_translate, length_batches, spread
 from align.engines.base import EngineError
 from align.models import find_model, install_package
 
@@ -73,6 +73,19 @@ def test_length_batches_respect_the_token_budget():
     for batch in batches:
         assert len(batch) == 1 or len(batch) * max(len(tokens[k]) for k in batch) <= 12
     assert [5] in batches  # longer than the budget: alone
+
+
+def test_spread_deals_sorted_sentences_to_every_replica():
+    assert spread([[3, 1, 4, 0, 2]], 2) == [[3, 4, 2], [1, 0]]  # alternate: similar lengths each
+    assert spread([[3, 1], [4, 0]], 2) == [[3, 1], [4, 0]]  # enough batches already
+    assert spread([[7]], 4) == [[7]]
+    assert spread([[3, 1, 4]], 1) == [[3, 1, 4]]
+
+
+def test_two_one_thread_replicas_translate_as_one_replica(engine, package, seed_sentences):
+    replicas = ArgosEngine(package, inter_threads=2, intra_threads=1)
+    assert replicas.translate_batch(seed_sentences) == engine.translate_batch(seed_sentences)
+    assert replicas.info().cache_key() == engine.info().cache_key()  # same output, same memory entries
 
 
 def test_info_describes_model_and_options(engine, package):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 from pathlib import Path
@@ -26,7 +27,10 @@ SERVE_EXTRA_MISSING = "align serve needs the serve extra: pip install -e '.[serv
               help="Translation engine (default: argos if a fr->en package is installed, else apertium).")
 @click.option("--model", default=None, help="Argos package name or folder (default: the installed fr->en one).")
 @click.option("--beam-size", type=click.IntRange(1, 64), default=None, help="Beam size (argos; default 4).")
-@click.option("--threads", type=click.IntRange(0), default=None, help="CPU threads (argos; 0 = all cores).")
+@click.option("--threads", type=click.IntRange(0), default=None,
+              help="CPU threads per model replica (argos; default 1 with --replicas > 1, else all cores).")
+@click.option("--replicas", type=click.IntRange(1), default=None,
+              help="Model replicas decoding parts of a batch at once (argos on CPU; default: one per core).")
 @click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]), default=None, help="Device (argos).")
 @click.option("--compute-type", type=click.Choice(["default", "float32", "int8", "int8_float32", "float16", "auto"]),
               default=None, help="CTranslate2 compute type (argos; default: the model's own).")
@@ -52,7 +56,7 @@ SERVE_EXTRA_MISSING = "align serve needs the serve extra: pip install -e '.[serv
               help="Editor's name recorded in the TEI (revisionDesc/change) for edits made in the workbench (/workbench/).")
 @click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]),
               default="info", show_default=True, help="uvicorn's log level (info logs each request).")
-def serve(host, port, glossary_path, glossary_mode, engine, model, beam_size, threads, device, compute_type,
+def serve(host, port, glossary_path, glossary_mode, engine, model, beam_size, threads, replicas, device, compute_type,
           api_keys_path, workspace, max_body, char_limit, batch_limit, batch_wait, batch_max_delay, batch_tokens,
           no_cache, user, log_level) -> int:
     """Serve LibreTranslate's HTTP API (/translate, /languages, /detect) and align's own
@@ -77,8 +81,8 @@ def serve(host, port, glossary_path, glossary_mode, engine, model, beam_size, th
 
     api_keys = _load_keys(api_keys_path)
     listener = _bind(host, port)
-    options = {k: v for k, v in dict(model=model, beam_size=beam_size, threads=threads, device=device,
-                                     compute_type=compute_type).items() if v is not None}
+    options = {k: v for k, v in dict(model=model, beam_size=beam_size, device=device, compute_type=compute_type,
+                                     **_threading(replicas, threads, device)).items() if v is not None}
     settings = ServeSettings(
         engine=_load_engine(engine, options), glossary=_load_glossary(glossary_path),
         memory=None if no_cache else _open_memory(), glossary_mode=glossary_mode, workspace=workspace,
@@ -95,6 +99,17 @@ def serve(host, port, glossary_path, glossary_mode, engine, model, beam_size, th
                             access_log=log_level in ("info", "debug"))
     uvicorn.Server(config).run(sockets=[listener])
     return 0
+
+
+def _threading(replicas: int | None, threads: int | None, device: str | None) -> dict:
+    """A server decodes many small batches: on a CPU, one one-thread model replica per core
+    beats one replica using every core (same output; scripts/bench_serve.md)."""
+    if device not in (None, "cpu"):
+        return {"inter_threads": replicas, "threads": threads}
+    replicas = replicas if replicas is not None else max(1, os.cpu_count() or 1)
+    if threads is None:
+        threads = 1 if replicas > 1 else 0
+    return {"inter_threads": replicas, "threads": threads}
 
 
 def _load_keys(path: Path | None) -> list[bytes] | None:
