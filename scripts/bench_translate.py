@@ -22,6 +22,14 @@ machine), the core
 count and load average, and whether the outputs of a, b and c are identical.
 int8 changes the output, so int8 rows are compared with int8 rows only.
 
+With --as-shipped it also times the case argos users have: real argos packages
+are stored quantised (int8) and argostranslate's compute_type is "auto". It
+builds (and keeps) an int8-stored transformer-base package and times a
+(argostranslate.settings.compute_type left at "auto") against b (ArgosEngine on
+its defaults: compute_type "default", i.e. the stored int8, and its own length
+limit), with the ratio b/a printed next to the float32 like-for-like one. Their
+outputs may differ (int8 kernels depend on the batch): the run counts how many.
+
 Without --package it builds a transformer-base package (6+6 layers, d_model
 512, 8 heads, ffn 2048, 32000-row vocabulary) with align.synthetic_model,
 SentencePiece trained on newstest2013's French and English side; the build is
@@ -30,6 +38,7 @@ kept in --work-dir for the next run.
     python3 scripts/bench_translate.py --n 100 --repeats 3
     python3 scripts/bench_translate.py --explore --n 100 --beams 4 --compute-types float32
     python3 scripts/bench_translate.py --full
+    python3 scripts/bench_translate.py --n 30 --repeats 1 --beams 4 --compute-types float32 --as-shipped
 """
 
 from __future__ import annotations
@@ -70,6 +79,8 @@ def parse_args() -> argparse.Namespace:
                         help="time raw ctranslate2 batch settings (sorting, batch size and type, threads)")
     parser.add_argument("--eos-bias", type=float, default=None, help="passed to build_argos_package")
     parser.add_argument("--vocab-size", type=int, default=32000)
+    parser.add_argument("--as-shipped", action="store_true",
+                        help="also time an int8-stored package with both sides on their default compute type")
     parser.add_argument("--json", help="also write the figures to this file")
     return parser.parse_args()
 
@@ -77,8 +88,9 @@ def parse_args() -> argparse.Namespace:
 # --- the model ---------------------------------------------------------------------------
 
 
-def get_package(args: argparse.Namespace):
-    """An installed package (ModelPackage): the given one, or a built transformer-base one."""
+def get_package(args: argparse.Namespace, quantization: str | None = None):
+    """An installed package (ModelPackage): the given one, or a built transformer-base one
+    (stored as ``quantization``, e.g. "int8" as argos ships its packages; None: float32)."""
     from align.models import find_model, install_package
 
     work = Path(args.work_dir)
@@ -92,6 +104,7 @@ def get_package(args: argparse.Namespace):
 
     builder = hashlib.sha256(Path(synthetic.__file__).read_bytes()).hexdigest()[:10]
     tag = f"base-v{args.vocab_size}-eos{args.eos_bias}-{builder}"  # a changed builder builds anew
+    tag += f"-{quantization}" if quantization else ""
     built = work / tag
     archives = sorted(built.glob("*.argosmodel"))
     if not archives:
@@ -100,8 +113,8 @@ def get_package(args: argparse.Namespace):
         texts = [(MT / f"newstest2013.fr-en.{lang}").read_text(encoding="utf-8") for lang in ("fr", "en")]
         sizes = {**TRANSFORMER_BASE, "vocab_size": args.vocab_size}
         started = time.perf_counter()
-        build_argos_package(built, texts=texts, eos_bias=args.eos_bias, **sizes)
-        print(f"built a transformer-base package in {time.perf_counter() - started:.0f} s", flush=True)
+        build_argos_package(built, texts=texts, eos_bias=args.eos_bias, quantization=quantization, **sizes)
+        print(f"built a transformer-base package ({quantization or 'float32'}) in {time.perf_counter() - started:.0f} s", flush=True)
         archives = sorted(built.glob("*.argosmodel"))
     return install_package(archives[-1], packages / tag)
 
@@ -269,6 +282,55 @@ def run_setting(args, package, sentences, beam, compute_type, memory_dir):
     }
 
 
+def run_as_shipped(args, package, sentences, beam):
+    """a and b as argos packages and argostranslate are shipped: a with argostranslate's default
+    compute type ("auto"), b with the engine's defaults (the stored type, its own length limit)."""
+    import ctranslate2
+
+    from align.ct2_header import stored_compute_type
+    from align.engines.argos import ArgosEngine
+
+    engine = ArgosEngine(package, beam_size=beam, device=args.device, intra_threads=args.threads)
+    auto = ctranslate2.Translator(str(package.model_dir), device=args.device, compute_type="auto").compute_type
+    times: dict[str, list[float]] = {"a": [], "b": []}
+    outputs = {}
+    a_kind = ""
+    for repeat in range(max(args.repeats, args.a_repeats)):
+        if repeat < args.a_repeats:
+            seconds, (out, a_kind) = timed(path_a, package, sentences, beam, "auto", args.device)
+            times["a"].append(seconds)
+            outputs.setdefault("a", out)
+        if repeat < args.repeats:
+            seconds, out = timed(engine.translate_batch, sentences)
+            times["b"].append(seconds)
+            outputs.setdefault("b", out)
+        print(f"  repeat {repeat + 1}: " + ", ".join(
+            f"{k} {v[-1]:.1f}s" for k, v in times.items() if len(v) > repeat), flush=True)
+    medians = {k: statistics.median(v) for k, v in times.items()}
+    return {
+        "stored": stored_compute_type(package.model_dir), "a_compute_type": auto,
+        "b_compute_type": engine.translator.compute_type, "beam": beam, "sentences": len(sentences),
+        "a_kind": a_kind, "seconds": times, "median_seconds": medians,
+        "sentences_per_s": {k: len(sentences) / v for k, v in medians.items()},
+        "b_over_a": medians["a"] / medians["b"],
+        "mismatch_a_vs_b": mismatches(outputs["a"], outputs["b"]),
+    }
+
+
+def print_as_shipped(row: dict, like_for_like: dict | None) -> None:
+    sps, bad = row["sentences_per_s"], row["mismatch_a_vs_b"]
+    print(f"\nas shipped, beam {row['beam']}: package stored {row['stored']}; a runs {row['a_compute_type']} "
+          f"(argostranslate's compute_type \"auto\"), b runs {row['b_compute_type']} (engine default)")
+    print(f"  a  argos per sentence ({row['a_kind']}) {sps['a']:8.2f} sent/s  runs "
+          + ", ".join(f"{s:.1f}" for s in row["seconds"]["a"]))
+    print(f"  b  align ArgosEngine, defaults{'':12s} {sps['b']:8.2f} sent/s  runs "
+          + ", ".join(f"{s:.1f}" for s in row["seconds"]["b"]))
+    print(f"  b/a as shipped {row['b_over_a']:.2f}" + (
+        f"   (float32 like-for-like, same run: b/a {like_for_like['b_over_a']:.2f})" if like_for_like else ""))
+    print("  outputs a vs b: " + ("IDENTICAL" if not bad else f"{len(bad)} of {row['sentences']} differ (lines "
+          f"{', '.join(str(i + 1) for i in bad[:8])}{'...' if len(bad) > 8 else ''})"))
+
+
 def rerun_from_memory(engine, sentences, tm_path):
     """The unchanged article again: every sentence from the memory, no engine call."""
     from align.cache import TranslationMemory
@@ -381,6 +443,15 @@ def main() -> int:
                     print_setting(row)
                     if args.json:  # after each setting, so that a stopped run keeps what it measured
                         Path(args.json).write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
+    if args.as_shipped and not args.explore:
+        shipped = package if args.package else get_package(args, quantization="int8")
+        report["as_shipped"] = []
+        for beam in map(int, args.beams.split(",")):
+            print(f"\nas shipped (int8 stored, default compute types), beam {beam} ...", flush=True)
+            row = run_as_shipped(args, shipped, sentences, beam)
+            report["as_shipped"].append(row)
+            like = [r for r in report["settings"] if r["beam"] == beam and r["compute_type"] == "float32"]
+            print_as_shipped(row, like[0] if like else None)
     report["load_after"] = os.getloadavg()
     print(f"\nload average after: {' '.join(f'{x:.1f}' for x in report['load_after'])} on {cores} cores")
     if args.json:
