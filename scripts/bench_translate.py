@@ -321,10 +321,10 @@ def print_as_shipped(row: dict, like_for_like: dict | None) -> None:
     sps, bad = row["sentences_per_s"], row["mismatch_a_vs_b"]
     print(f"\nas shipped, beam {row['beam']}: package stored {row['stored']}; a runs {row['a_compute_type']} "
           f"(argostranslate's compute_type \"auto\"), b runs {row['b_compute_type']} (engine default)")
-    print(f"  a  argos per sentence ({row['a_kind']}) {sps['a']:8.2f} sent/s  runs "
-          + ", ".join(f"{s:.1f}" for s in row["seconds"]["a"]))
-    print(f"  b  align ArgosEngine, defaults{'':12s} {sps['b']:8.2f} sent/s  runs "
-          + ", ".join(f"{s:.1f}" for s in row["seconds"]["b"]))
+    labels = {"a": f"a  argos per sentence ({row['a_kind']})", "b": "b  align ArgosEngine, defaults"}
+    for key, label in labels.items():
+        runs = ", ".join(f"{s:.1f}" for s in row["seconds"][key])
+        print(f"  {label:52s} {sps[key]:8.2f} sent/s  runs (s) {runs}")
     print(f"  b/a as shipped {row['b_over_a']:.2f}" + (
         f"   (float32 like-for-like, same run: b/a {like_for_like['b_over_a']:.2f})" if like_for_like else ""))
     print("  outputs a vs b: " + ("IDENTICAL" if not bad else f"{len(bad)} of {row['sentences']} differ (lines "
