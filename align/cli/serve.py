@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from align.cli.engine_options import engine_options
+
 from align.errors import AlignError
 
 SERVE_EXTRA_MISSING = "align serve needs the serve extra: pip install -e '.[serve]'"
@@ -21,12 +23,7 @@ SERVE_EXTRA_MISSING = "align serve needs the serve extra: pip install -e '.[serv
               help="Port (0: any free port, printed at start).")
 @click.option("--glossary", "glossary_path", type=click.Path(path_type=Path),
               help="Glossary (TSV or TBX) enforced in every translation; a bare name picks a shipped one.")
-@click.option("--glossary-mode", type=click.Choice(["placeholder", "canonical"]), default=None,
-              help="How glossary terms are protected from the engine (default: the engine's best).")
-@click.option("--engine", type=click.Choice(["argos", "apertium"]), default=None,
-              help="Translation engine (default: argos if a fr->en package is installed, else apertium).")
-@click.option("--model", default=None, help="Argos package name or folder (default: the installed fr->en one).")
-@click.option("--beam-size", type=click.IntRange(1, 64), default=None, help="Beam size (argos; default 4).")
+@engine_options
 @click.option("--threads", type=click.IntRange(0), default=None,
               help="CPU threads per model replica (argos; default 1 with --replicas > 1, else all cores).")
 @click.option("--replicas", type=click.IntRange(1), default=None,

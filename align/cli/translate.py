@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from align.cli.engine_options import engine_options
+
 
 @click.command()
 @click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -15,12 +17,7 @@ import click
 @click.option("--glossary", "glossary_path", type=click.Path(path_type=Path),
               help="Glossary (TSV or TBX) whose canonical forms the translation must use; "
                    "a bare name (russia-dprk) picks one shipped with align.")
-@click.option("--glossary-mode", type=click.Choice(["placeholder", "canonical"]), default=None,
-              help="How glossary terms are protected from the engine (default: the engine's best).")
-@click.option("--engine", type=click.Choice(["argos", "apertium"]), default=None,
-              help="Translation engine (default: argos if a fr->en package is installed, else apertium).")
-@click.option("--model", default=None, help="Argos package name or folder (default: the installed fr->en one).")
-@click.option("--beam-size", type=click.IntRange(1, 64), default=None, help="Beam size (argos; default 4).")
+@engine_options
 @click.option("--batch-size", type=click.IntRange(1), default=None, help="Max tokens per batch (argos).")
 @click.option("--threads", type=click.IntRange(0), default=None, help="CPU threads (argos; 0 = all cores).")
 @click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]), default=None, help="Device (argos).")
