@@ -202,32 +202,21 @@ class TranslationMemory:
     def get_many(self, sentences: Iterable[str], engine_key: str, glossary_key: str = "") -> dict[str, str]:
         """Stored translations of ``sentences`` (as given, not normalised) that the
         memory knows for this engine and glossary; unknown sentences are absent."""
-        by_key: dict[str, list[str]] = {}
-        for sentence in sentences:
-            by_key.setdefault(normalise(sentence), []).append(sentence)
+        by_key = _by_normalised(sentences)
         if not by_key:
             return {}
-        keys = list(by_key)
-        found: dict[str, str] = {}
         conn = self._connection()
         try:
-            for start in range(0, len(keys), _IN_CHUNK):
-                part = keys[start : start + _IN_CHUNK]
-                marks = ",".join("?" * len(part))
-                rows = conn.execute(
-                    f"SELECT source, target FROM tm WHERE engine_key = ? AND glossary_key = ? AND human = 0 "
-                    f"AND source IN ({marks})",
-                    (engine_key, glossary_key, *part),
-                ).fetchall()
-                found.update(rows)
+            found = _select_targets(conn, "engine_key = ? AND glossary_key = ? AND human = 0",
+                                    (engine_key, glossary_key), list(by_key))
             hits = len(found)
-            misses = len(keys) - hits
+            misses = len(by_key) - hits
             self._count_usage(conn, engine_key, hits, misses)
         except sqlite3.Error as exc:
             raise self._error(exc, "read") from None
         self.hits += hits
         self.misses += misses
-        return {sentence: found[key] for key, originals in by_key.items() if key in found for sentence in originals}
+        return _as_given(by_key, found)
 
     def _count_usage(self, conn: sqlite3.Connection, engine_key: str, hits: int, misses: int) -> None:
         with _immediate(conn):
@@ -275,22 +264,14 @@ class TranslationMemory:
 
     def human_many(self, sentences: Iterable[str]) -> dict[str, str]:
         """Editors' translations of ``sentences`` (as given), where the memory has one."""
-        by_key: dict[str, list[str]] = {}
-        for sentence in sentences:
-            by_key.setdefault(normalise(sentence), []).append(sentence)
-        keys = list(by_key)
-        found: dict[str, str] = {}
-        conn = self._connection()
+        by_key = _by_normalised(sentences)
+        if not by_key:
+            return {}
         try:
-            for start in range(0, len(keys), _IN_CHUNK):
-                part = keys[start : start + _IN_CHUNK]
-                rows = conn.execute(
-                    f"SELECT source, target FROM tm WHERE engine_key = ? AND human = 1 "
-                    f"AND source IN ({','.join('?' * len(part))})", (HUMAN_KEY, *part)).fetchall()
-                found.update(rows)
+            found = _select_targets(self._connection(), "engine_key = ? AND human = 1", (HUMAN_KEY,), list(by_key))
         except sqlite3.Error as exc:
             raise self._error(exc, "read") from None
-        return {sentence: found[key] for key, originals in by_key.items() if key in found for sentence in originals}
+        return _as_given(by_key, found)
 
     # -- maintenance --------------------------------------------------------
 
@@ -357,6 +338,31 @@ class TranslationMemory:
                 pass
             except OSError as exc:
                 raise CacheError(f"translation memory {file}: cannot remove it ({exc.strerror})") from None
+
+
+def _by_normalised(sentences: Iterable[str]) -> dict[str, list[str]]:
+    """The memory's key of each sentence -> the sentences as given that have it."""
+    by_key: dict[str, list[str]] = {}
+    for sentence in sentences:
+        by_key.setdefault(normalise(sentence), []).append(sentence)
+    return by_key
+
+
+def _select_targets(conn: sqlite3.Connection, condition: str, params: tuple, keys: list[str]) -> dict[str, str]:
+    """key -> stored target of the rows that meet ``condition`` (SQL with ``?`` for
+    ``params``), for ``keys``, _IN_CHUNK keys a query."""
+    found: dict[str, str] = {}
+    for start in range(0, len(keys), _IN_CHUNK):
+        part = keys[start : start + _IN_CHUNK]
+        marks = ",".join("?" * len(part))
+        found.update(conn.execute(f"SELECT source, target FROM tm WHERE {condition} AND source IN ({marks})",
+                                  (*params, *part)).fetchall())
+    return found
+
+
+def _as_given(by_key: dict[str, list[str]], found: dict[str, str]) -> dict[str, str]:
+    """Found targets, keyed by the sentences as the caller gave them."""
+    return {sentence: found[key] for key, originals in by_key.items() if key in found for sentence in originals}
 
 
 def _is_busy(exc: sqlite3.Error) -> bool:
