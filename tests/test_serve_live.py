@@ -97,6 +97,15 @@ def keys_file(tmp_path) -> Path:
     return path
 
 
+def translate_with_cli(run_align, article: Path, out_dir: Path, *engine_args: str,
+                       env: dict[str, str] | None = None) -> Path:
+    """``align translate ARTICLE -o OUT --glossary russia-dprk --no-cache ENGINE_ARGS``: the TEI it wrote."""
+    result = run_align("translate", article, "-o", out_dir, *engine_args, "--glossary", "russia-dprk",
+                       "--no-cache", env=env)
+    assert result.exit_code == 0, result.stderr
+    return out_dir / f"{article.stem}.tei.xml"
+
+
 def body_sentences(tei_path: Path) -> tuple[list[str], list[str]]:
     """French body sentences of an aligned TEI file and their English, as align translate wrote them."""
     from align import tei
@@ -154,11 +163,8 @@ def test_libretranslate_clients_get_glossary_spellings_from_apertium(serve, keys
 
 @pytest.mark.apertium
 def test_concurrent_clients_get_exactly_what_align_translate_writes(serve, seed_files, run_align, tmp_path):
-    seed = seed_files[0]
-    result = run_align("translate", seed, "-o", tmp_path / "cli", "--engine", "apertium",
-                       "--glossary", "russia-dprk", "--no-cache")
-    assert result.exit_code == 0, result.stderr
-    french, expected = body_sentences(tmp_path / "cli" / f"{seed.stem}.tei.xml")
+    french, expected = body_sentences(translate_with_cli(run_align, seed_files[0], tmp_path / "cli",
+                                                         "--engine", "apertium"))
 
     server = serve("--engine", "apertium", "--glossary", "russia-dprk", "--batch-wait", "50")
     assert translate_concurrently(server, french, clients=8) == expected
@@ -172,15 +178,13 @@ def test_an_article_posted_to_v1_is_the_tei_align_translate_writes(serve, seed_f
     from align import tei
 
     seed = seed_files[1]
-    result = run_align("translate", seed, "-o", tmp_path / "cli", "--engine", "apertium",
-                       "--glossary", "russia-dprk", "--no-cache")
-    assert result.exit_code == 0, result.stderr
+    written_path = translate_with_cli(run_align, seed, tmp_path / "cli", "--engine", "apertium")
     server = serve("--engine", "apertium", "--glossary", "russia-dprk")
     status, summary = server.post("/v1/documents", {"text": seed.read_text(encoding="utf-8"), "id": "seed"})
     assert status == 201, summary
     stored = tmp_path / "workspace" / "seed.tei.xml"
     assert tei.validate(stored) == []
-    served, written = tei.read_tei(stored), tei.read_tei(tmp_path / "cli" / f"{seed.stem}.tei.xml")
+    served, written = tei.read_tei(stored), tei.read_tei(written_path)
     assert served.source == written.source and served.target == written.target and served.links == written.links
 
 
@@ -304,10 +308,7 @@ def test_every_error_over_raw_http_is_a_json_answer_with_libretranslates_status(
 # ---------------------------------------------------------------- the synthetic argos model
 def test_argos_server_answers_what_align_translate_writes(serve, argos_packages_dir, seed_files, run_align, tmp_path):
     env = {"ARGOS_PACKAGES_DIR": str(argos_packages_dir)}
-    seed = seed_files[2]
-    result = run_align("translate", seed, "-o", tmp_path / "cli", "--glossary", "russia-dprk", "--no-cache", env=env)
-    assert result.exit_code == 0, result.stderr
-    french, expected = body_sentences(tmp_path / "cli" / f"{seed.stem}.tei.xml")
+    french, expected = body_sentences(translate_with_cli(run_align, seed_files[2], tmp_path / "cli", env=env))
 
     server = serve("--glossary", "russia-dprk", "--batch-wait", "50", env=env)
     assert server.get("/health")["engine"] == "argos"  # type: ignore[index]
