@@ -298,14 +298,17 @@ def translate_article(
     glossary_mode: str | None = None,
     typography: str = "english",
     srx: "SegmentationRules | None" = None,
+    sentence_translator: SentenceTranslator | None = None,
 ) -> AlignedDocument:
     """Translate an article :func:`read_article` read and write it as aligned TEI (atomically):
-    the second step of :func:`translate_file`, which ``align translate --ray`` runs on the driver."""
+    the second step of :func:`translate_file`, which ``align translate --ray`` runs on the driver
+    and ``align serve`` with its shared batcher as ``sentence_translator``."""
     from align import tei
 
     aligned = translate_document(
         source, engine, glossary=glossary, memory=memory,
         glossary_mode=glossary_mode, provenance=provenance, typography=typography,
+        sentence_translator=sentence_translator,
     )
     aligned.provenance.settings = _settings(engine, typography, srx)
     tei.write_tei(aligned, out_path)
@@ -319,14 +322,9 @@ def read_article(article: Path, *, strict: bool = False,
     (unreadable, not UTF-8, empty, no sentences). The first step of
     :func:`translate_file`, on its own so that ``align translate --ray`` runs it on a worker."""
     from align.io import read_clean_text
-    from align.segment import segment
 
     content = read_clean_text(article, strict=strict)
-    source = segment(content.text, "fr", srx)  # srx: a CAT tool's sentence rules (align.srx)
-    if not source.sentences():
-        from align.errors import InputError
-
-        raise InputError(f"{article}: no sentences found")
+    source = _segmented(content.text, srx, str(article))
     provenance = Provenance(
         title=_title(source, article),
         source_file=article.name,
@@ -334,6 +332,35 @@ def read_article(article: Path, *, strict: bool = False,
         source_replaced=content.replaced,
     )
     return source, provenance
+
+
+def article_from_text(text: str, name: str, *, title: str | None = None,
+                      srx: "SegmentationRules | None" = None) -> tuple[Document, Provenance]:
+    """:func:`read_article` for an article that arrives as text (``align serve``): the
+    same cleaning of what XML cannot hold and the same segmentation; it is named
+    ``name.txt`` and its sha256 is that of the text's UTF-8 bytes."""
+    from align.io import clean_xml_unsafe
+
+    content = clean_xml_unsafe(text.replace("\r\n", "\n").replace("\r", "\n"))
+    source = _segmented(content.text, srx, name)
+    provenance = Provenance(
+        title=title or _title(source, Path(name)),
+        source_file=f"{name}.txt",
+        source_sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+        source_replaced=content.replaced,
+    )
+    return source, provenance
+
+
+def _segmented(text: str, srx: "SegmentationRules | None", where: str) -> Document:
+    from align.segment import segment
+
+    source = segment(text, "fr", srx)  # srx: a CAT tool's sentence rules (align.srx)
+    if not source.sentences():
+        from align.errors import InputError
+
+        raise InputError(f"{where}: no sentences found")
+    return source
 
 
 def _title(source: Document, article: Path) -> str:

@@ -329,6 +329,16 @@ def test_a_posted_article_is_stored_as_aligned_tei_and_read_back(client, engine,
     assert client.post("/v1/documents", json={"text": ARTICLE, "id": "kiev-1", "replace": True}).status_code == 201
 
 
+def test_a_posted_article_is_cleaned_of_what_xml_cannot_hold_as_align_translate_cleans_a_file(client, tmp_path):
+    from align import tei
+
+    created = client.post("/v1/documents", json={"text": "Titre\n\nIl pleut\x1b fort.\x0cLe vent souffle.", "id": "pdf"})
+    assert created.status_code == 201, created.json()
+    doc = tei.read_tei(tmp_path / "workspace" / "pdf.tei.xml")
+    assert [s.text for s in doc.source.sentences()] == ["Titre", "Il pleut  fort.", "Le vent souffle."]
+    assert doc.provenance.source_replaced == 2
+
+
 @pytest.mark.parametrize("body, status", [
     ({"text": ""}, 400), ({"text": "   "}, 400), ({"id": "x"}, 400),
     ({"text": "Bonjour.", "id": "../etc/passwd"}, 400), ({"text": "Bonjour.", "id": ".hidden"}, 400),

@@ -9,7 +9,6 @@ through align's library: sentences through :func:`align.translate.translate_sent
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,37 +117,18 @@ class TranslationService:
         return sorted(i for i in names if self.existing_document(i) is not None)
 
     def translate_article(self, text: str, doc_id: str, title: str | None = None) -> "AlignedDocument":
-        """Segment, translate (through the shared batcher) and store one article as
-        ``WORKSPACE/doc_id.tei.xml``, atomically. Runs in a worker thread."""
-        from align import tei
-        from align.document import Provenance
-        from align.errors import InputError
-        from align.segment import segment
-        from align.translate import translate_document
+        """Clean, segment, translate (through the shared batcher) and store one article as
+        ``WORKSPACE/doc_id.tei.xml``, atomically, as ``align translate`` does a file.
+        Runs in a worker thread."""
+        from align.translate import article_from_text, translate_article
 
-        source = segment(text, "fr")
-        if not source.sentences():
-            raise InputError("no sentences found in the text")
-        provenance = Provenance(
-            title=title or _first_heading(source) or doc_id,
-            source_file=f"{doc_id}.txt",
-            source_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        )
+        source, provenance = article_from_text(text, doc_id, title=title)
         s = self.settings
-        aligned = translate_document(source, s.engine, glossary=s.glossary, memory=None,
-                                     glossary_mode=s.glossary_mode, provenance=provenance,
-                                     sentence_translator=self.batcher.translate_blocking)
         s.workspace.mkdir(parents=True, exist_ok=True)
-        tei.write_tei(aligned, self.document_path(doc_id))
-        return aligned
+        return translate_article(source, provenance, s.engine, self.document_path(doc_id), glossary=s.glossary,
+                                 glossary_mode=s.glossary_mode, sentence_translator=self.batcher.translate_blocking)
 
     async def translate_article_async(self, text: str, doc_id: str, title: str | None = None) -> "AlignedDocument":
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(None, self.translate_article, text, doc_id, title)
 
-
-def _first_heading(source) -> str | None:
-    for paragraph in source.paragraphs:
-        if paragraph.kind == "heading" and paragraph.sentences:
-            return paragraph.sentences[0].text
-    return None
