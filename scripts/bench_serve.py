@@ -2,34 +2,49 @@
 """Serving speed: ``align serve`` against a per-request server, as LibreTranslate serves.
 
 Two servers on 127.0.0.1, the same model, the same decoding options (beam 4,
-length penalty 0.2, float32, all cores), started in this run:
+length penalty 0.2, the same compute type), started in this run:
 
   a  ``align serve --no-cache``: sentences of concurrent requests share engine
      calls (align/serve/batcher.py);
   b  a per-request server: each request calls argostranslate's ``translate()``
      on its text, from a pool of 4 threads (LibreTranslate's default
-     ``--threads 4`` under waitress). argostranslate.translate needs stanza,
-     which is not installed here, so b uses align.engines.argos.ArgosReproduction,
-     argostranslate 1.11's own per-sentence path (its Package, tokenizer,
-     settings, one ``translate_batch`` per sentence), loaded once. The header
-     says which. LibreTranslate itself is not installed (its dependencies
-     pull torch and stanza; its models need a download).
+     ``--threads 4`` under waitress), with argostranslate's settings
+     (LibreTranslate sets none of its own). argostranslate.translate cannot load
+     its sentence splitter offline (minisbd downloads its model), so b uses
+     align.engines.argos.ArgosReproduction, argostranslate 1.11's own
+     per-sentence path (its Package, tokenizer, settings, one
+     ``translate_batch`` per sentence) without the splitter, loaded once. The
+     header says which. LibreTranslate itself is not installed (its
+     dependencies pull torch and stanza; its models need a download).
+
+Two set-ups:
+
+  default       both servers decode in float32, whose output does not depend
+                on the batch: every answer of both must equal the offline
+                translation;
+  --as-shipped  an int8-stored package, as argos ships its models, each server
+                on its default compute type (both int8_float32 on a CPU).
+                int8 output can depend on the batch (a sentence decoded alone
+                may come out differently): each server's answers are counted
+                against its own offline path.
 
 For each level of concurrent clients (1, 4, 16, 64 by default), each server
 gets the same ``--requests`` requests, one newstest2013 sentence each, from
 that many client threads; the two servers take turns level by level. It
 prints sentences/s, p50 and p95 latency, how many answers arrived, how many
-differ from the offline translation (``ArgosEngine.translate_batch``, what
-``align translate`` writes), and the ratios a/b. Both servers run without a
-translation memory: as shipped, ``align serve`` also keeps one, and a repeated
-sentence then costs no engine call at all, which this comparison leaves out.
+differ from the server's offline path (a: ``ArgosEngine.translate_batch``,
+what ``align translate`` writes; b: its per-sentence path), and the ratios
+a/b. Both servers run without a translation memory: as shipped, ``align
+serve`` also keeps one, and a repeated sentence then costs no engine call at
+all, which this comparison leaves out.
 
 The model is argos's fr_en size (transformer-base, 32000-row vocabulary) with
 random weights, built once by scripts/bench_translate.py's builder into
 --work-dir. Loopback only, bounded: at most --requests per server and level,
 and no new request after --max-seconds.
 
-    python3 scripts/bench_serve.py                       # about 5 minutes on 2 cores
+    python3 scripts/bench_serve.py                       # about 6 minutes on 2 cores
+    python3 scripts/bench_serve.py --as-shipped          # about 4 minutes
     python3 scripts/bench_serve.py --levels 16 --requests 96
 """
 
@@ -51,6 +66,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # align from this checkout, installed or not (b's process too)
 MT = REPO.parent / "shared" / "data" / "mt"
 LISTENING = re.compile(r"listening on (http://\S+)")
 PER_REQUEST_THREADS = 4  # LibreTranslate's default --threads
@@ -65,6 +81,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--beam", type=int, default=4)
     parser.add_argument("--work-dir", default=os.path.join(tempfile.gettempdir(), "align-bench"))
     parser.add_argument("--package", help="an installed package folder or .argosmodel (default: build one)")
+    parser.add_argument("--as-shipped", action="store_true",
+                        help="an int8-stored package (as argos ships them), each server on its default compute type")
+    parser.add_argument("--b-replicas", type=int, metavar="N",
+                        help="not LibreTranslate's set-up: give b N one-thread model replicas "
+                             "(ARGOS_INTER_THREADS=N, ARGOS_INTRA_THREADS=1) instead of argos's defaults")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--per-request-server", metavar="PACKAGE", help=argparse.SUPPRESS)  # b's process
     return parser.parse_args()
@@ -191,35 +212,55 @@ def main() -> int:
     sys.path.insert(0, str(REPO / "scripts"))
     import bench_translate  # the transformer-base package builder
 
-    from align.engines.argos import ArgosEngine
+    from align.engines.argos import ArgosEngine, argos_per_sentence_translator
 
+    quantization = "int8" if args.as_shipped else None
     package = bench_translate.get_package(argparse.Namespace(
-        package=args.package, work_dir=args.work_dir, vocab_size=32000, eos_bias=None))
+        package=args.package, work_dir=args.work_dir, vocab_size=32000, eos_bias=None), quantization)
     sentences = (MT / "newstest2013.fr-en.fr").read_text(encoding="utf-8").splitlines()[: args.n]
-    print(f"model {package.name} at {package.path}; {len(sentences)} distinct sentences; beam {args.beam}; "
-          f"float32; {os.cpu_count()} cores", flush=True)
+    # float32: both servers decode in float32 (identical output whatever the batch). As shipped: an
+    # int8-stored package, as argos ships them, each server on its own default compute type.
+    compute = [] if args.as_shipped else ["--compute-type", "float32"]
+    argos_env = {"ARGOS_BEAM_SIZE": str(args.beam), "ARGOS_DEVICE_TYPE": "cpu"}
+    if not args.as_shipped:
+        argos_env["ARGOS_COMPUTE_TYPE"] = "float32"
+    if args.b_replicas:
+        argos_env.update(ARGOS_INTER_THREADS=str(args.b_replicas), ARGOS_INTRA_THREADS="1")
+    os.environ.update(argos_env)  # read by argostranslate.settings, imported below for b's reference
     started = time.perf_counter()
-    expected = ArgosEngine(package, beam_size=args.beam, compute_type="float32").translate_batch(sentences)
-    print(f"offline translation (ArgosEngine.translate_batch): {time.perf_counter() - started:.1f} s", flush=True)
+    engine = ArgosEngine(package, beam_size=args.beam, **({} if args.as_shipped else {"compute_type": "float32"}))
+    expected_a = engine.translate_batch(sentences)
+    print(f"model {package.name} at {package.path}; {len(sentences)} distinct sentences; beam {args.beam}; "
+          f"{engine.translator.compute_type}{' (as shipped)' if args.as_shipped else ''}; {os.cpu_count()} cores\n"
+          f"a's reference, align's offline translation (ArgosEngine.translate_batch, what align translate "
+          f"writes): {time.perf_counter() - started:.1f} s", flush=True)
+    del engine
+    started = time.perf_counter()
+    per_sentence, kind = argos_per_sentence_translator(package)
+    expected_b = [per_sentence(s) for s in sentences]
+    del per_sentence
+    print(f"b's reference, its own path offline ({kind}, one sentence at a time): "
+          f"{time.perf_counter() - started:.1f} s; it differs from a's on "
+          f"{sum(x != y for x, y in zip(expected_a, expected_b))} of {len(sentences)} sentences", flush=True)
 
     cache = tempfile.mkdtemp(prefix="bench-serve-")
     align_server = Server("a align serve", [
         sys.executable, "-m", "align", "serve", "--model", str(package.path), "--no-cache", "--port", "0",
-        "--beam-size", str(args.beam), "--compute-type", "float32", "--log-level", "warning"],
+        "--beam-size", str(args.beam), *compute, "--log-level", "warning"],
         env={"ALIGN_CACHE_DIR": cache})
     per_request = Server("b per-request translate()", [
-        sys.executable, __file__, "--per-request-server", str(package.path)],
-        env={"ARGOS_BEAM_SIZE": str(args.beam), "ARGOS_COMPUTE_TYPE": "float32", "ARGOS_DEVICE_TYPE": "cpu"})
+        sys.executable, __file__, "--per-request-server", str(package.path)], env=argos_env)
     print(align_server.header, per_request.header, sep="\n", flush=True)
+    servers = ((align_server, expected_a), (per_request, expected_b))
     rows = []
     try:
-        for server in (align_server, per_request):  # warm up: first calls allocate
+        for server, expected in servers:  # warm up: first calls allocate
             load_level(server, sentences, expected, 2, 4, args.max_seconds)
         print(f"\n{'clients':>7} {'server':<26} {'sent/s':>8} {'p50 s':>7} {'p95 s':>7} {'answered':>9} {'differ':>6}")
         for clients in [int(c) for c in args.levels.split(",")]:
             requests = max(args.requests, clients)
             level = [load_level(server, sentences, expected, clients, requests, args.max_seconds)
-                     for server in (align_server, per_request)]
+                     for server, expected in servers]
             for row in level:
                 print_row(row)
             a, b = level
@@ -242,7 +283,9 @@ def check(rows: list[dict]) -> None:
     lost = [r for r in rows if r["answered"] != r["sent"]]
     changed = [r for r in rows if r["differ"]]
     print(f"\nanswers lost: {sum(r['sent'] - r['answered'] for r in rows)}; "
-          f"answers that differ from the offline translation: {sum(r['differ'] for r in rows)}")
+          f"answers that differ from their server's offline path: "
+          f"a {sum(r['differ'] for r in rows if r['server'].startswith('a'))}, "
+          f"b {sum(r['differ'] for r in rows if r['server'].startswith('b'))}")
     at16 = {r["server"][0]: r for r in rows if r["clients"] == 16}
     if len(at16) == 2:
         a, b = at16["a"], at16["b"]
