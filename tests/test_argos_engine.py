@@ -88,6 +88,44 @@ def test_two_one_thread_replicas_translate_as_one_replica(engine, package, seed_
     assert replicas.info().cache_key() == engine.info().cache_key()  # same output, same memory entries
 
 
+def test_a_lone_sentence_on_every_core_decodes_as_a_replica_does(package, seed_sentences):
+    engine = ArgosEngine(package, inter_threads=2, intra_threads=1)  # a lone sentence on one replica, one thread
+    replicas = ArgosEngine(package, inter_threads=2, intra_threads=1, lone_threads=2)
+    used = []
+    submit = replicas.submit
+    replicas.submit = lambda tokens, translator=None: used.append(translator) or submit(tokens, translator)
+    for sentence in seed_sentences[:6] + ["Oui"]:
+        assert replicas.translate_batch([sentence]) == engine.translate_batch([sentence])
+    assert used and all(t is replicas.lone_translator for t in used)
+    used.clear()
+    assert replicas.translate_batch(seed_sentences[:6]) == engine.translate_batch(seed_sentences[:6])
+    assert used and all(t is replicas.translator for t in used)  # two or more sentences: the replicas
+
+
+def test_one_replica_needs_no_lone_translator(package):
+    assert ArgosEngine(package, lone_threads=2).lone_translator is None
+
+
+def fake_clock(durations):
+    """A clock whose successive (start, end) readings are ``durations`` apart."""
+    readings = []
+    for k, duration in enumerate(durations):
+        readings += [10.0 * k, 10.0 * k + duration]
+    return iter(readings).__next__
+
+
+def test_the_lone_translator_is_kept_only_where_it_is_faster(package):
+    engine = ArgosEngine(package, inter_threads=2, intra_threads=1, lone_threads=2)
+    # timed first: the lone translator (two rounds), then one replica (two rounds); the best of each counts
+    assert engine.keep_lone_translator_if_faster("Bonjour.", clock=fake_clock([0.5, 0.38, 0.70, 0.64]))
+    assert engine.lone_translator is not None
+    assert not engine.keep_lone_translator_if_faster("Bonjour.", clock=fake_clock([0.43, 0.45, 0.25, 0.30]))
+    assert engine.lone_translator is None
+    slower_by_less_than_a_tenth = ArgosEngine(package, inter_threads=2, intra_threads=1, lone_threads=2)
+    assert not slower_by_less_than_a_tenth.keep_lone_translator_if_faster(
+        "Bonjour.", clock=fake_clock([0.95, 0.95, 1.0, 1.0]))
+
+
 def test_info_describes_model_and_options(engine, package):
     import ctranslate2
 

@@ -396,3 +396,17 @@ def test_the_server_output_is_align_translates_output_with_the_glossary(engine, 
         answer = c.post("/translate", json={"q": sentences, "source": "fr", "target": "en"})
     assert answer.json()["translatedText"] == expected
     assert any("Shoigu" in t for t in expected)
+
+
+# ---------------------------------------------------------------- threads of the argos engine
+def test_a_server_runs_one_one_thread_replica_per_core_and_a_lone_translator(monkeypatch):
+    from align.cli.serve import _threading
+
+    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    assert _threading(None, None, None) == {"inter_threads": 4, "threads": 1, "lone_threads": 4}
+    assert _threading(2, 2, "cpu") == {"inter_threads": 2, "threads": 2, "lone_threads": 4}
+    assert _threading(1, None, None) == {"inter_threads": 1, "threads": 0, "lone_threads": None}  # every core
+    assert _threading(2, 4, None)["lone_threads"] is None  # a replica already has every core
+    assert _threading(None, None, "cuda") == {"inter_threads": None, "threads": None}
+    monkeypatch.setattr("os.cpu_count", lambda: None)
+    assert _threading(None, None, None) == {"inter_threads": 1, "threads": 0, "lone_threads": None}

@@ -312,6 +312,11 @@ def test_argos_server_answers_what_align_translate_writes(serve, argos_packages_
 
     server = serve("--glossary", "russia-dprk", "--batch-wait", "50", env=env)
     assert server.get("/health")["engine"] == "argos"  # type: ignore[index]
+    if (os.cpu_count() or 1) > 1:  # one replica per core; a lone sentence goes where it decodes faster
+        assert any("a lone sentence on" in line for line in server.stderr_lines)
+        decoding = server.get("/health")["decoding"]  # type: ignore[index]
+        assert decoding["replicas"] == os.cpu_count() and decoding["threads_per_replica"] == 1
+        assert decoding["lone_sentence_threads"] in (None, os.cpu_count())
     assert translate_concurrently(server, french, clients=4) == expected
     # a second pass comes from the translation memory, and is the same
     assert translate_concurrently(server, french, clients=4) == expected

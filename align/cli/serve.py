@@ -27,7 +27,8 @@ SERVE_EXTRA_MISSING = "align serve needs the serve extra: pip install -e '.[serv
 @click.option("--threads", type=click.IntRange(0), default=None,
               help="CPU threads per model replica (argos; default 1 with --replicas > 1, else all cores).")
 @click.option("--replicas", type=click.IntRange(1), default=None,
-              help="Model replicas decoding parts of a batch at once (argos on CPU; default: one per core).")
+              help="Model replicas decoding parts of a batch at once (argos on CPU; default: one per core; "
+                   "with more than one, a lone sentence may go to a copy of the model on every core).")
 @click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]), default=None, help="Device (argos).")
 @click.option("--compute-type", type=click.Choice(["default", "float32", "int8", "int8_float32", "float16", "auto"]),
               default=None, help="CTranslate2 compute type (argos; default: the model's own).")
@@ -87,10 +88,11 @@ def serve(host, port, glossary_path, glossary_mode, engine, model, beam_size, th
         max_delay=None if batch_max_delay is None else batch_max_delay / 1000,
         char_limit=char_limit, batch_limit=batch_limit, user=user.strip(),
     )
+    lone = _keep_lone_translator_if_faster(settings.engine)
     bound_host, bound_port = listener.getsockname()[:2]
     info = settings.engine.info()
     click.echo(f"align serve: listening on http://{_url_host(bound_host)}:{bound_port} "
-               f"(engine {info.name} {info.model}, glossary "
+               f"(engine {info.name} {info.model}{lone}, glossary "
                f"{settings.glossary.name if settings.glossary else 'none'}, workspace {workspace})", err=True)
     config = uvicorn.Config(create_app(settings), log_level=log_level, timeout_graceful_shutdown=30,
                             access_log=log_level in ("info", "debug"))
@@ -100,13 +102,32 @@ def serve(host, port, glossary_path, glossary_mode, engine, model, beam_size, th
 
 def _threading(replicas: int | None, threads: int | None, device: str | None) -> dict:
     """A server decodes many small batches: on a CPU, one one-thread model replica per core
-    beats one replica using every core (same output; scripts/bench_serve.md)."""
+    beats one replica using every core (same output; scripts/bench_serve.md). A lone
+    sentence may decode faster on every core: a second copy of the model is loaded for
+    it, and kept if it is (``_keep_lone_translator_if_faster``)."""
     if device not in (None, "cpu"):
         return {"inter_threads": replicas, "threads": threads}
-    replicas = replicas if replicas is not None else max(1, os.cpu_count() or 1)
+    cores = max(1, os.cpu_count() or 1)
+    replicas = replicas if replicas is not None else cores
     if threads is None:
         threads = 1 if replicas > 1 else 0
-    return {"inter_threads": replicas, "threads": threads}
+    lone = cores if replicas > 1 and 0 < threads < cores else None
+    return {"inter_threads": replicas, "threads": threads, "lone_threads": lone}
+
+
+#: the sentence timed at start-up to choose how a lone sentence is decoded
+TIMING_SENTENCE = "Le ministre a annoncé mardi de nouvelles mesures pour soutenir les agriculteurs touchés par la sécheresse."
+
+
+def _keep_lone_translator_if_faster(engine) -> str:
+    """Time the lone-sentence translator against a replica (argos with replicas only);
+    a few words for the start-up line."""
+    keep = getattr(engine, "keep_lone_translator_if_faster", None)
+    if keep is None or getattr(engine, "lone_translator", None) is None:
+        return ""
+    if keep(TIMING_SENTENCE):
+        return f", a lone sentence on {engine.lone_threads} threads"
+    return ", a lone sentence on one replica (faster here than on every core)"
 
 
 def _load_keys(path: Path | None) -> list[bytes] | None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import os
+import time
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -59,11 +60,16 @@ class ArgosEngine:
         max_decoding_length: int = ARGOS_MAX_DECODING_LENGTH,
         batch_size: int | None = None,
         max_batch_size: int | None = None,
+        lone_threads: int = 0,
     ) -> None:
         """``package``: a ModelPackage, a package folder or name, or None (the installed fr->en one).
 
         ``threads`` is the CLI's name for ``intra_threads`` (0 = all cores);
         ``batch_size`` / ``max_batch_size`` are aliases of ``max_batch_tokens``.
+        ``lone_threads`` > 0 with several replicas: a call holding one sentence,
+        which a single replica would decode on its ``intra_threads``, goes to a
+        second copy of the model decoding on ``lone_threads`` threads (see
+        :meth:`keep_lone_translator_if_faster`); the output is the same.
         """
         from align.models import ModelPackage, find_model
 
@@ -82,6 +88,10 @@ class ArgosEngine:
         if self.beam_size < 1 or self.max_batch_tokens < 1:
             raise EngineError("beam size and batch size must be at least 1")
         self.translator = load_translator(self.package.model_dir, device, compute_type, self.inter_threads, self.intra_threads)
+        self.lone_translator = None
+        self.lone_threads = int(lone_threads)
+        if self.lone_threads > 0 and self.inter_threads > 1:
+            self.lone_translator = load_translator(self.package.model_dir, device, compute_type, 1, lone_threads)
         from align.engines.argos_tokenizers import load_tokenizer
 
         self.tokenizer = load_tokenizer(self.package)
@@ -95,23 +105,53 @@ class ArgosEngine:
             return outputs
         tokens = self.tokenizer.encode_batch([sentences[i].strip() for i in todo])
         order = sorted(range(len(todo)), key=lambda k: len(tokens[k]))
+        translator = self.lone_translator if len(todo) == 1 and self.lone_translator else self.translator
         pending = []
         for batch in spread(length_batches(order, tokens, self.max_batch_tokens), self.inter_threads):
-            pending.append((batch, self.submit([tokens[k] for k in batch])))
+            pending.append((batch, self.submit([tokens[k] for k in batch], translator)))
         for batch, results in pending:
             for k, result in zip(batch, results):
                 outputs[todo[k]] = self.detokenize(result.result().hypotheses[0])
         return outputs
 
-    def submit(self, batch_tokens: list[list[str]]):
-        """Queue one batch; its decoding limit follows its longest input."""
+    def keep_lone_translator_if_faster(self, sample: str, rounds: int = 2,
+                                       clock: Callable[[], float] = time.perf_counter) -> bool:
+        """Time ``sample`` (one sentence) on one replica and on the lone-sentence translator,
+        ``rounds`` times each after a warm-up, and drop the latter unless it is at least 10% faster.
+
+        Which is faster depends on the machine and the compute type: on 2 cores,
+        transformer-base decodes one sentence in float32 faster on two threads
+        (0.38 s against 0.64 s), in int8 slower (0.43 s against 0.25 s)
+        (scripts/bench_serve.md). Returns whether the lone translator is kept.
+        """
+        if self.lone_translator is None:
+            return False
+        lone, self.lone_translator = self.lone_translator, None
+        tokens = self.tokenizer.encode_batch([sample])
+
+        def best_time(translator) -> float:
+            self.submit(tokens, translator)[0].result()  # warm-up: first calls allocate
+            times = []
+            for _ in range(rounds):
+                started = clock()
+                self.submit(tokens, translator)[0].result()
+                times.append(clock() - started)
+            return min(times)
+
+        if best_time(lone) < 0.9 * best_time(self.translator):
+            self.lone_translator = lone
+        return self.lone_translator is not None
+
+    def submit(self, batch_tokens: list[list[str]], translator=None):
+        """Queue one batch (on ``translator``, by default the replicas); its decoding limit
+        follows its longest input."""
         longest = max(len(t) for t in batch_tokens)
         limit = self.max_decoding_length
         if self.max_length_ratio > 0:
             limit = min(limit, math.ceil(self.max_length_ratio * longest) + 10)
         prefix = [[self.target_prefix]] * len(batch_tokens) if self.target_prefix else None
         try:
-            return self.translator.translate_batch(
+            return (translator or self.translator).translate_batch(
                 batch_tokens,
                 target_prefix=prefix,
                 beam_size=self.beam_size,

@@ -18,7 +18,8 @@ from .base import Engine
 ENGINE_NAMES = ("argos", "apertium")
 
 #: options only the argos engine understands; Apertium has no such settings
-ARGOS_OPTIONS = ("model", "beam_size", "max_batch_tokens", "threads", "inter_threads", "device", "compute_type")
+ARGOS_OPTIONS = ("model", "beam_size", "max_batch_tokens", "threads", "inter_threads", "lone_threads", "device",
+                 "compute_type")
 
 APERTIUM_NOTICE = "no argos fr->en model installed; using Apertium (fr->es->en)"
 

@@ -29,7 +29,18 @@ async def health(request: Request) -> JSONResponse:
     info = svc.settings.engine.info()
     return JSONResponse({"status": "ok", "engine": info.name, "model": info.model,
                          "glossary": svc.settings.glossary.name if svc.settings.glossary else None,
+                         "decoding": decoding_threads(svc.settings.engine),
                          "batches": svc.batcher.stats.to_json()})
+
+
+def decoding_threads(engine) -> dict | None:
+    """How an argos engine decodes: replicas, threads each, and the lone-sentence translator's
+    threads (None when a lone sentence goes to a replica); None for other engines."""
+    if not hasattr(engine, "inter_threads"):
+        return None
+    lone = getattr(engine, "lone_translator", None)
+    return {"replicas": engine.inter_threads, "threads_per_replica": engine.intra_threads,
+            "lone_sentence_threads": engine.lone_threads if lone is not None else None}
 
 
 def create_app(settings: ServeSettings) -> Starlette:
