@@ -10,10 +10,13 @@ the output tokens (:meth:`ArgosEngine.detokenize`). It does not use
 argostranslate's sentence splitter (align segments the text itself) and it is
 built for throughput:
 
-* one Translator per engine, loaded once;
+* one Translator per engine (a second one for lone sentences, below), loaded once;
 * all sentences tokenised in one SentencePiece call, sorted by length and cut
   into batches of about ``max_batch_tokens`` (padded) tokens, so that
   sentences of similar length share a batch and padding is minimal;
+* with ``inter_threads`` one-thread replicas (align serve), a call holding a
+  single sentence can go to a second copy of the model on every core
+  (``lone_threads``), kept only where it is faster;
 * all batches submitted at once (``asynchronous=True``), so ``inter_threads``
   translators work in parallel, each batch with a decoding limit relative to
   its own longest input (``max_length_ratio``), which keeps a looping model
