@@ -122,10 +122,9 @@ TIMING_SENTENCE = "Le ministre a annoncé mardi de nouvelles mesures pour souten
 def _keep_lone_translator_if_faster(engine) -> str:
     """Time the lone-sentence translator against a replica (argos with replicas only);
     a few words for the start-up line."""
-    keep = getattr(engine, "keep_lone_translator_if_faster", None)
-    if keep is None or getattr(engine, "lone_translator", None) is None:
+    if getattr(engine, "lone_translator", None) is None:
         return ""
-    if keep(TIMING_SENTENCE):
+    if engine.keep_lone_translator_if_faster(TIMING_SENTENCE):
         return f", a lone sentence on {engine.lone_threads} threads"
     return ", a lone sentence on one replica (faster here than on every core)"
 
