@@ -107,6 +107,21 @@ def _check_utf8(body: bytes) -> None:
         raise ApiError(400, f"Invalid request: the body is not UTF-8 (byte {exc.start})") from None
 
 
+def service(request: Request):
+    """The server's :class:`~align.serve.service.TranslationService`."""
+    return request.app.state.service
+
+
+async def checked_params(request: Request) -> dict[str, Any]:
+    """The request's parameters, once its API key is checked (when the server has keys)."""
+    params = await read_params(request)
+    keys = service(request).settings.api_keys
+    if keys is not None and not key_allowed(params.get("api_key"), keys):
+        message = "Invalid API key" if params.get("api_key") else "Please contact the server operator to get an API key"
+        raise ApiError(403, message)
+    return params
+
+
 def required(params: dict[str, Any], name: str) -> Any:
     value = params.get(name)
     if value is None or value == "" or value == []:

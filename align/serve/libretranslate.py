@@ -16,26 +16,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from align.serve.http import ApiError, read_params, required
+from align.serve.http import ApiError, checked_params, required, service
 
 SOURCE = {"code": "fr", "name": "French"}
 TARGET = {"code": "en", "name": "English"}
-
-
-def service(request: Request):
-    return request.app.state.service
-
-
-async def checked_params(request: Request) -> dict:
-    """The request's parameters, once its API key is checked (when the server has keys)."""
-    from align.serve.http import key_allowed
-
-    params = await read_params(request)
-    keys = service(request).settings.api_keys
-    if keys is not None and not key_allowed(params.get("api_key"), keys):
-        message = "Invalid API key" if params.get("api_key") else "Please contact the server operator to get an API key"
-        raise ApiError(403, message)
-    return params
 
 
 async def translate(request: Request) -> JSONResponse:

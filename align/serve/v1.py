@@ -22,8 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from align.serve.http import ApiError
-from align.serve.libretranslate import checked_params, service
+from align.serve.http import ApiError, checked_params, service
 from align.serve.service import DOCUMENT_ID
 
 TEI_MEDIA_TYPE = "application/tei+xml"
