@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Generic, Sequence, TypeVar
 
 Result = TypeVar("Result")
@@ -58,7 +58,6 @@ class BatcherStats:
     sentences: int = 0
     largest_call: int = 0  # sentences
     busiest_call: int = 0  # requests
-    call_sizes: list[int] = field(default_factory=list)  # requests per call, the last 1000
 
     def record(self, requests: int, sentences: int) -> None:
         self.calls += 1
@@ -66,7 +65,6 @@ class BatcherStats:
         self.sentences += sentences
         self.largest_call = max(self.largest_call, sentences)
         self.busiest_call = max(self.busiest_call, requests)
-        self.call_sizes = (self.call_sizes + [requests])[-1000:]
 
     def to_json(self) -> dict:
         return {"calls": self.calls, "requests": self.requests, "sentences": self.sentences,
