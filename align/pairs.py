@@ -124,7 +124,7 @@ def _resolve(base: Path, field: str) -> Path:
 
 def pair_output(french: Path, out_dir: Path) -> Path:
     """``book.fr.txt`` -> ``OUT/book.tei.xml`` (``article.txt`` -> ``OUT/article.tei.xml``)."""
-    name = french.name[: -len(french.suffix)] if french.suffix else french.name
+    name = french.stem
     if name.lower().endswith(".fr"):
         name = name[:-3]
     return out_dir / f"{name}.tei.xml"

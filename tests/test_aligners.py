@@ -266,7 +266,7 @@ def test_features_are_the_same_on_tokenised_and_plain_text():
 
 
 def test_an_extra_english_paragraph_becomes_one_0_n_link(transread_book):
-    from align.cli.align_texts import presplit_document
+    from align.pairs import presplit_document
 
     src, tgt, gold = transread_book("LesTravailleursDeLaMer")
     _, emma_en, _ = transread_book("Emma")
@@ -360,7 +360,7 @@ def test_banded_search_matches_the_full_table_and_stays_linear(transread_book, m
 
 
 def test_align_documents_links_sentence_ids():
-    from align.cli.align_texts import presplit_document
+    from align.pairs import presplit_document
 
     fr = presplit_document("\n".join(FRENCH[:3]) + "\n\n" + "\n".join(FRENCH[3:]), "fr")
     en = presplit_document("\n".join(ENGLISH), "en")

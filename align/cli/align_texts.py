@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from align.cli.show import DOUBTFUL
-from align.pairs import presplit_document  # noqa: F401  (moved to align.pairs; tests import it from here)
+from align.cli.translate import _load_glossary, _load_srx
 
 
 @click.command()
@@ -53,14 +53,14 @@ def align_texts(french: Path | None, english: Path | None, output: Path, manifes
     _check_usage(french, english, manifest, ray_address)
     if srx_path is not None and presplit:
         raise click.UsageError("--srx cuts sentences; --presplit texts are cut already")
-    srx = _srx(srx_path)
+    srx = _load_srx(srx_path)
     translator = None
     if method == "mt":
         translator = _engine(engine)
     elif method == "auto":
         translator = _engine_if_any(engine)
         method = "mt" if translator is not None else "anchors"
-    glossary = _glossary(glossary_path)
+    glossary = _load_glossary(glossary_path)
     if manifest is not None:
         return _align_manifest(manifest, output, ray_address, translator, method, presplit, glossary, strict, srx)
     from align.pairs import align_pair, summary
@@ -133,19 +133,3 @@ def _engine_if_any(name: str | None):
     except ModelError:
         click.echo("align: no translation engine installed; aligning without one (--method anchors)", err=True)
         return None
-
-
-def _srx(path: Path | None):
-    if path is None:
-        return None
-    from align.srx import load_srx
-
-    return load_srx(path)
-
-
-def _glossary(path: Path | None):
-    if path is None:
-        return None
-    from align.glossary import load_glossary
-
-    return load_glossary(path)

@@ -21,7 +21,7 @@ import os
 import queue
 from typing import Sequence
 
-from align.cluster.runtime import ClusterError
+from align.cluster.runtime import ClusterError, first_line
 from align.engines.base import EngineInfo
 from align.errors import ModelError
 
@@ -83,7 +83,7 @@ class ActorPoolEngine:
         except self._ray.exceptions.RayTaskError as exc:  # the engine itself failed: its own error
             raise exc.cause if isinstance(exc.cause, Exception) else ClusterError(str(exc)) from None
         except self._ray.exceptions.RayError as exc:
-            raise ClusterError(f"an engine actor was lost and could not be restarted: {_first_line(exc)}") from None
+            raise ClusterError(f"an engine actor was lost and could not be restarted: {first_line(exc)}") from None
         finally:
             self._slots.put(actor)
 
@@ -123,7 +123,3 @@ def start_pool(ray, engine_name: str | None, options: dict, *, actors: int, thre
                            "install the same model on every node")
     return ActorPoolEngine(ray, handles, infos[0])
 
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0]

@@ -11,11 +11,11 @@ Workers keep the engine of ``--method mt`` loaded between their tasks.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from align.cluster.runtime import absolute, as_given
 from align.errors import AlignError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -91,7 +91,7 @@ def align_pairs(ray, jobs: list[tuple[Path, Path, Path]], options: PairOptions, 
     """Run every (French, English, output) job as a task; ``report`` each outcome as it comes."""
     remote = ray.remote(max_retries=5)(align_pair_task)
     options_ref = ray.put(options)
-    pending = {remote.remote(*map(_absolute, job), options_ref, doubtful_below): i for i, job in enumerate(jobs)}
+    pending = {remote.remote(*map(absolute, job), options_ref, doubtful_below): i for i, job in enumerate(jobs)}
     outcomes: dict[int, PairOutcome] = {}
     while pending:
         ready, _ = ray.wait(list(pending), num_returns=1)
@@ -102,14 +102,8 @@ def align_pairs(ray, jobs: list[tuple[Path, Path, Path]], options: PairOptions, 
     return [outcomes[i] for i in range(len(jobs))]
 
 
-def _absolute(path: Path) -> Path:
-    """``path`` as workers must see it: their working folder is not the driver's."""
-    return Path(os.path.abspath(path))
-
-
 def _as_given(outcome: PairOutcome, french: Path, english: Path, output: Path) -> PairOutcome:
     """The outcome with the paths as the manifest gave them, in its fields and its error."""
-    for given in (french, english, output):
-        outcome.error = outcome.error.replace(str(_absolute(given)), str(given))
+    outcome.error = as_given(outcome.error, french, english, output)
     outcome.french, outcome.english, outcome.output = french, english, output
     return outcome

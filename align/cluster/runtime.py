@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
 
 from align.errors import AlignError
@@ -72,7 +73,7 @@ def connect(address: str | None, *, num_cpus: int | None = None) -> Iterator[obj
             raise ClusterError("--ray auto: no running Ray cluster found on this machine (start one with "
                                "`ray start --head`, or write --ray alone to start one for this run)") from None
         where = address or "a local Ray instance"
-        raise ClusterError(f"cannot start or join {where}: {_first_line(exc)}") from None
+        raise ClusterError(f"cannot start or join {where}: {first_line(exc)}") from None
     try:
         yield ray
     finally:
@@ -88,6 +89,19 @@ def cluster_cpus(ray) -> int:
     return int(ray.cluster_resources().get("CPU", 1))
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """An exception's message, first line only (its type's name when it has none)."""
     text = str(exc).strip() or type(exc).__name__
     return text.splitlines()[0]
+
+
+def absolute(path: Path) -> Path:
+    """``path`` as workers must see it: their working folder is not the driver's."""
+    return Path(os.path.abspath(path))
+
+
+def as_given(message: str, *paths: Path) -> str:
+    """``message`` (a worker's error) with each path as the user wrote it, not :func:`absolute`."""
+    for path in paths:
+        message = message.replace(str(absolute(path)), str(path))
+    return message

@@ -21,7 +21,6 @@ so a rerun after an interrupted driver resumes where it stopped.
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -29,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from align.cluster.runtime import absolute, as_given
 from align.errors import AlignError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -108,7 +108,7 @@ def _actor_count(ray, settings: Settings) -> tuple[int, float]:
     gpus = cluster_gpus(ray) if settings.engine_name != "apertium" and \
         settings.engine_options.get("device") != "cpu" else 0
     if settings.actors is not None:
-        return settings.actors, (1.0 if gpus >= settings.actors else gpus / settings.actors if gpus else 0.0)
+        return settings.actors, min(1.0, gpus / settings.actors)
     if gpus:
         return gpus, 1.0
     return max(1, (cluster_cpus(ray) - 1) // settings.threads), 0.0
@@ -121,11 +121,6 @@ def _reader_cpus(ray, actors: int, threads: int, gpus: float) -> float:
 
     held = actors * (1 if gpus else threads)
     return 1 if cluster_cpus(ray) - held >= 1 else 0
-
-
-def _absolute(path: Path) -> Path:
-    """``path`` as workers must see it: their working folder is not the driver's."""
-    return Path(os.path.abspath(path))
 
 
 def read_article_task(article: Path, strict: bool, srx):
@@ -169,7 +164,7 @@ class _Stream:
                     if self._up_to_date(article, output):
                         self._settle(outcomes, index, Outcome(article, output, "up to date"))
                     else:
-                        reading[self.read_remote.remote(_absolute(article), self.settings.strict,
+                        reading[self.read_remote.remote(absolute(article), self.settings.strict,
                                                         self.srx_ref)] = index
                 self._collect_read(reading, translating, outcomes)
                 self._collect_translated(translating, outcomes)
@@ -187,12 +182,10 @@ class _Stream:
         outcomes[index] = outcome
 
     def _up_to_date(self, article: Path, output: Path) -> bool:
-        from align.translate import is_up_to_date, sha256_file
+        from align.translate import is_up_to_date
 
-        if self.settings.force or not article.is_file():
-            return False
-        return is_up_to_date(output, sha256_file(article), self.engine, self.settings.glossary,
-                             self.settings.typography, self.settings.srx)
+        return not self.settings.force and is_up_to_date(output, article, self.engine, self.settings.glossary,
+                                                         self.settings.typography, self.settings.srx)
 
     def _collect_read(self, reading: dict, translating: dict, outcomes: dict) -> None:
         if not reading:
@@ -204,7 +197,7 @@ class _Stream:
             article, output = self.jobs[index]
             result = self.ray.get(ref)
             if result[0] == "failed":
-                error = result[1].replace(str(_absolute(article)), str(article))  # the path as the user wrote it
+                error = as_given(result[1], article)
                 self._settle(outcomes, index, Outcome(article, output, "failed", error=error))
                 continue
             future = self.executor.submit(self._translate_and_write, result[1], result[2], output)
