@@ -240,12 +240,13 @@ def output_path(article: Path, out_dir: Path | None) -> Path:
     return (out_dir or article.parent) / f"{name}.tei.xml"
 
 
-def is_up_to_date(out_path: Path, source_sha256: str, engine: "Engine", glossary: "Glossary | None",
+def is_up_to_date(out_path: Path, article: Path, engine: "Engine", glossary: "Glossary | None",
                   typography: str = "english", srx: "SegmentationRules | None" = None) -> bool:
-    """True when ``out_path`` already holds this article translated with the
+    """True when ``out_path`` already holds ``article`` translated with the
     same engine, model, settings, typography and glossary: a rerun after an interruption
-    skips it (outputs are written atomically, so an existing file is whole)."""
-    if not out_path.is_file():
+    skips it (outputs are written atomically, so an existing file is whole). The
+    article is read (hashed) only when there is an output to compare it with."""
+    if not out_path.is_file() or not article.is_file():
         return False
     from align import tei
     from align.errors import AlignError
@@ -258,7 +259,7 @@ def is_up_to_date(out_path: Path, source_sha256: str, engine: "Engine", glossary
     wanted_glossary = glossary.sha256 if glossary is not None else ""
     have_glossary = prov.glossary.sha256 if prov.glossary is not None else ""
     return (
-        prov.source_sha256 == source_sha256
+        prov.source_sha256 == sha256_file(article)
         and (prov.engine, prov.engine_version, prov.model, prov.model_version)
         == (info.name, info.version, info.model, info.model_version)
         and prov.settings == _settings(engine, typography, srx)

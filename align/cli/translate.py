@@ -51,16 +51,16 @@ def translate(articles, output_dir, glossary_path, glossary_mode, engine, model,
     settings and glossary, so an interrupted run resumes where it stopped.
     """
     from align.errors import AlignError
-    from align.translate import is_up_to_date, output_path, sha256_file, translate_file
+    from align.translate import is_up_to_date, output_path, translate_file
 
     engine_options = {k: v for k, v in dict(
         model=model, beam_size=beam_size, max_batch_tokens=batch_size, threads=threads, device=device,
         compute_type=compute_type,
     ).items() if v is not None}
+    srx = _load_srx(srx_path)
     if ray_address is not None:
         return _translate_on_ray(ray_address, articles, output_dir, engine, engine_options, glossary_path,
-                                 glossary_mode, no_cache, force, strict, actors, typography, _load_srx(srx_path))
-    srx = _load_srx(srx_path)
+                                 glossary_mode, no_cache, force, strict, actors, typography, srx)
     translator = _load_engine(engine, engine_options)
     glossary = _load_glossary(glossary_path)
     memory = None if no_cache else _open_memory()
@@ -72,8 +72,7 @@ def translate(articles, output_dir, glossary_path, glossary_mode, engine, model,
             bar.set_postfix_str(article.name)
             out = output_path(article, output_dir)
             try:
-                if not force and article.is_file() and is_up_to_date(out, sha256_file(article), translator, glossary,
-                                                                         typography, srx):
+                if not force and is_up_to_date(out, article, translator, glossary, typography, srx):
                     click.echo(f"{article}: up to date ({out})", err=True)
                 else:
                     doc = translate_file(article, translator, out, glossary=glossary, memory=memory,
