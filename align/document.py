@@ -19,6 +19,10 @@ from typing import Iterator
 #: histoire", photo credits, "fr-01"): kept, marked, never translated as prose.
 PARAGRAPH_KINDS = ("body", "heading", "bullet", "furniture")
 
+#: links whose aligner confidence is below this are "doubtful": what `align show`, `align align`'s
+#: summary and the workbench flag (the HTML export's XSLT has the same default, tei/align-html.xsl)
+DOUBTFUL_BELOW = 0.5
+
 
 @dataclass
 class TermSpan:

@@ -69,6 +69,7 @@ from align.document import (
     format_confidence,
 )
 from align.errors import InputError
+from align.io import XML_UNSAFE
 
 if TYPE_CHECKING:  # lxml is imported inside functions: `import align.tei` stays light
     from lxml import etree
@@ -94,7 +95,6 @@ REPLACED_NOTE_TYPE = "replacedCharacters"
 #: ASCII only: libxml2 checks xsd:Name/NCName (application/@ident) with XML 1.0 4th edition's
 #: letters, which refuse some that Python's \w accepts (U+01C5 ǅ, found by tests/test_properties.py)
 _NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
-_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _VERSION_PREFIX = re.compile(r"^[0-9]+[a-z]*[0-9]*(\.[0-9]+[a-z]*[0-9]*){0,3}")
 _XSD_DATE = re.compile(
     r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$"
@@ -203,7 +203,7 @@ def _sub(parent: "etree._Element", tag: str, text: str | None = None, attrib: di
 
 
 def _xml_string(value: str, where: str) -> str:
-    bad = _NOT_XML_CHAR.search(value)
+    bad = XML_UNSAFE.search(value)
     if bad:
         raise InputError(f"character U+{ord(bad.group()):04X} cannot be stored in XML (in <{where}>)")
     return value

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import click
 
+from align.document import DOUBTFUL_BELOW
+
 #: gutter letter for each paragraph kind ("" for body text)
 KIND_MARKS = {"body": " ", "heading": "H", "bullet": "B", "furniture": "F"}
 GUTTER = 6  # "2-1 F ", "1-2?  " for a doubtful link
 SEPARATOR = " | "
 #: links the aligner is less sure of than this are marked "?" (and counted by ``align align``)
-DOUBTFUL = 0.5
+DOUBTFUL = DOUBTFUL_BELOW
 
 
 @click.command()

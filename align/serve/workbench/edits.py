@@ -15,14 +15,11 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from align.document import AlignedDocument, Change, Sentence, TermSpan
+from align.document import DOUBTFUL_BELOW, AlignedDocument, Change, Sentence, TermSpan
 from align.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
     from align.glossary import Glossary
-
-#: links whose aligner confidence is below this are "doubtful" (as the HTML export's default)
-DOUBTFUL_BELOW = 0.5
 
 
 class Conflict(Exception):
@@ -52,27 +49,15 @@ class Counts:
 
 
 def counts(doc: AlignedDocument, threshold: float = DOUBTFUL_BELOW) -> Counts:
-    """What the workspace page lists for a document."""
+    """What the workspace page lists for a document; problems are links with a problem
+    note on either side."""
+    noted = {s.id for side in (doc.source, doc.target) for s in side.sentences() if s.notes}
     return Counts(
         sentences=len(doc.source.sentences()),
-        problems=len(problem_ids(doc)),
+        problems=sum(1 for link in doc.links if any(i in noted for i in (*link.source, *link.target))),
         doubtful=sum(1 for link in doc.links if link.confidence_below(threshold)),
         post_edited=sum(1 for s in doc.target.sentences() if s.original is not None),
     )
-
-
-def problem_ids(doc: AlignedDocument) -> list[str]:
-    """Target sentence ids whose link has a problem note on either side, in reading order."""
-    noted = {s.id for side in (doc.source, doc.target) for s in side.sentences() if s.notes}
-    out = []
-    for link in doc.links:
-        if any(i in noted for i in (*link.source, *link.target)):
-            out.append(_anchor(link))
-    return out
-
-
-def _anchor(link) -> str:
-    return (link.target or link.source)[0]
 
 
 def term_spans(text: str, glossary: "Glossary | None", known: set[str]) -> list[TermSpan]:
@@ -116,14 +101,6 @@ def _target_sentence(doc: AlignedDocument, sentence_id: str) -> Sentence:
         return doc.target.sentence(sentence_id)
     except KeyError:
         raise InputError(f"no English sentence {sentence_id}") from None
-
-
-def source_of(doc: AlignedDocument, target_id: str) -> list[Sentence]:
-    """The French sentences linked to the English sentence ``target_id``."""
-    for link in doc.links:
-        if target_id in link.target:
-            return [doc.source.sentence(i) for i in link.source]
-    return []
 
 
 def one_to_one_source(doc: AlignedDocument, target_id: str) -> Sentence | None:
