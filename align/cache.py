@@ -33,6 +33,7 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
+from align.engines.base import checked_outputs
 from align.errors import AlignError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -413,7 +414,7 @@ def translate_with_memory(
     """
     sentences = list(sentences)
     if not use_cache or memory is None:
-        outputs = _checked(engine.translate_batch(sentences), len(sentences))
+        outputs = checked_outputs(engine.translate_batch(sentences), len(sentences))
         if progress:
             progress(len(sentences))
         return outputs
@@ -425,19 +426,10 @@ def translate_with_memory(
     todo = list(dict.fromkeys(key for key in keys if key not in known))
     for start in range(0, len(todo), chunk_size):
         chunk = todo[start : start + chunk_size]
-        outputs = _checked(engine.translate_batch(chunk), len(chunk))
+        outputs = checked_outputs(engine.translate_batch(chunk), len(chunk))
         memory.put_many(zip(chunk, outputs), engine_key, glossary_key)
         known.update(zip(chunk, outputs))
         if progress:
             done = set(chunk)
             progress(sum(1 for key in keys if key in done))
     return [known[key] for key in keys]
-
-
-def _checked(outputs: Sequence[str], expected: int) -> list[str]:
-    outputs = list(outputs)
-    if len(outputs) != expected:
-        from align.engines.base import EngineError
-
-        raise EngineError(f"the engine returned {len(outputs)} translations for {expected} sentences")
-    return outputs

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from align.document import TermSpan
+from align.engines.base import checked_outputs
 from align.glossary import Entry, Glossary, Match
 
 MODES = ("placeholder", "canonical")
@@ -336,7 +337,7 @@ def enforce_batch(texts: Sequence[str], glossary: Glossary,
     """Translate ``texts`` with glossary enforcement, one engine call for the
     batch (plus one for sentences that need the piecewise fallback)."""
     protected = [protect(text, glossary, mode) for text in texts]
-    translations = _translated(translate_batch, [p.text for p in protected])
+    translations = checked_outputs(translate_batch([p.text for p in protected]), len(protected))
     restored = [restore(p, t) for p, t in zip(protected, translations)]
     if piecewise_fallback:
         failed = [i for i, r in enumerate(restored) if r.problems]
@@ -347,16 +348,6 @@ def enforce_batch(texts: Sequence[str], glossary: Glossary,
                                          + "; ".join(restored[i].problems))
                 restored[i] = result
     return restored
-
-
-def _translated(translate_batch: Callable[[list[str]], list[str]], texts: list[str]) -> list[str]:
-    """The engine's outputs, or EngineError (one line, no traceback) when it did not give one per text."""
-    translations = list(translate_batch(texts))
-    if len(translations) != len(texts):
-        from align.engines.base import EngineError
-
-        raise EngineError(f"the engine returned {len(translations)} translations for {len(texts)} sentences")
-    return translations
 
 
 def _pieces(protected: Protected) -> list[str]:
@@ -374,7 +365,7 @@ def _piecewise(protected: list[Protected], translate_batch: Callable[[list[str]]
     """Translate the text between terms separately; put canonical forms between."""
     all_pieces = [_pieces(p) for p in protected]
     wanted = sorted({piece.strip() for pieces in all_pieces for piece in pieces if _has_words(piece)})
-    translated = dict(zip(wanted, _translated(translate_batch, wanted))) if wanted else {}
+    translated = dict(zip(wanted, checked_outputs(translate_batch(wanted), len(wanted)))) if wanted else {}
     results = []
     for p, pieces in zip(protected, all_pieces):
         parts: list[str] = []

@@ -18,6 +18,14 @@ class EngineError(ModelError):
     """An engine cannot run: missing model or binary, corrupt files. One-line message."""
 
 
+def checked_outputs(outputs: Sequence[str], expected: int) -> list[str]:
+    """An engine's outputs as a list, or EngineError (one line) when there is not one per input."""
+    outputs = list(outputs)
+    if len(outputs) != expected:
+        raise EngineError(f"the engine returned {len(outputs)} translations for {expected} sentences")
+    return outputs
+
+
 @dataclass
 class EngineInfo:
     name: str  # "argos" | "apertium"
