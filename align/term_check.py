@@ -28,17 +28,15 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from align.glossary import Glossary, form_key
 
-#: skeleton similarity (0-1) from which two forms are taken as one name
+if TYPE_CHECKING:  # pragma: no cover
+    from align.terms.compare import Comparison
+
+#: similarity (0-1, align.terms.compare.compare) from which two forms are taken as one name
 CLUSTER_THRESHOLD = 0.9
-#: in a multi-word name every word must be at least this close to its counterpart
-WORD_THRESHOLD = 0.75
-MIN_SKELETON = 4
-#: below this skeleton length one edit is too much: only exact skeletons match
-SHORT_SKELETON = 6
 #: French inflection/derivation endings: X and X+suffix are not spelling variants
 _SUFFIXES = ("e", "s", "es", "y", "i", "ian", "ians", "is", "ese", "ish", "n", "ne", "nes", "ns", "en", "ens", "enne", "ennes", "ien", "iens",
              "ienne", "iennes", "ais", "aise", "aises", "ois", "oise", "oises", "an", "ans", "ane",
@@ -277,13 +275,6 @@ def _starts_sentence(text: str, start: int) -> bool:
     while index >= 0 and text[index] in _OPENERS:
         index -= 1
     return index < 0 or text[index] in _SENTENCE_END
-
-
-def skeleton(form: str) -> str:
-    """Transliteration-neutral spelling: Choïgou, Shoigu -> "shoigu"."""
-    from align.terms.compare import skeleton as _skeleton
-
-    return _skeleton(form)
 
 
 def _plain(form: str) -> str:
