@@ -112,18 +112,15 @@ def _compile(path: Path, pattern: str, case_insensitive: bool = False):
 
 
 def break_positions(text: str, rules: list[Rule]) -> list[int]:
-    """Where OmegaT would cut ``text`` with ``rules`` (offsets, in order)."""
+    """Where OmegaT would cut ``text`` with ``rules`` (offsets, in order).
+
+    At each position the first rule that matches decides: the rules are applied
+    last to first, each one adding (break) or removing (no break) its positions."""
     breaks: set[int] = set()
-    no_breaks: set[int] = set()
     for rule in reversed(rules):
         positions = set(_rule_positions(text, rule))
-        if rule.breaks:
-            breaks |= positions
-            no_breaks -= positions
-        else:
-            no_breaks |= positions
-            breaks -= positions
-    return sorted(breaks - no_breaks)
+        breaks = breaks | positions if rule.breaks else breaks - positions
+    return sorted(breaks)
 
 
 def _rule_positions(text: str, rule: Rule) -> list[int]:
