@@ -72,27 +72,24 @@ def translate_sentences(
     translated (the memory's human rows, see align/cache.py) gets the editor's
     text as it is, for any engine and glossary, and never reaches the engine.
     """
-    from align.segment import leading_marker
-
     if typography not in TYPOGRAPHY:
         raise ValueError(f"typography must be one of {TYPOGRAPHY}, not {typography!r}")
     human = memory.human_many(sentences) if memory is not None and sentences else {}
-    if human:
-        return _with_human(list(sentences), human, engine, glossary, memory, glossary_mode, typography)
+    rest = [s for s in sentences if s not in human]
+    machine = iter(_machine_translations(rest, engine, glossary, memory, glossary_mode, typography))
+    return [_human_result(s, human[s], glossary) if s in human else next(machine) for s in sentences]
+
+
+def _machine_translations(sentences: list[str], engine: "Engine", glossary: "Glossary | None",
+                          memory: "TranslationMemory | None", glossary_mode: str | None,
+                          typography: str) -> list[SentenceTranslation]:
+    """The pipeline: bullet markers set aside, the engine (or the memory) on copies, then typography."""
+    from align.segment import leading_marker
+
     markers = [leading_marker(text) for text in sentences]
     texts = [text[len(marker):] for text, marker in zip(sentences, markers)]
     results = _translate_copies(texts, engine, glossary, memory, glossary_mode)
     return [_finish(result, marker, typography) for result, marker in zip(results, markers)]
-
-
-def _with_human(sentences: list[str], human: dict[str, str], engine: "Engine", glossary: "Glossary | None",
-                memory: "TranslationMemory | None", glossary_mode: str | None,
-                typography: str) -> list[SentenceTranslation]:
-    """The editors' translations where there are some, the pipeline for the rest."""
-    rest = [s for s in sentences if s not in human]
-    machine = iter(translate_sentences(rest, engine, glossary=glossary, memory=memory,
-                                       glossary_mode=glossary_mode, typography=typography))
-    return [_human_result(s, human[s], glossary) if s in human else next(machine) for s in sentences]
 
 
 def _human_result(source: str, english: str, glossary: "Glossary | None") -> SentenceTranslation:
@@ -141,6 +138,7 @@ def translate_document(
     provenance: Provenance | None = None,
     sentence_translator: SentenceTranslator | None = None,
     typography: str = "english",
+    srx: "SegmentationRules | None" = None,
 ) -> AlignedDocument:
     """Translate every body sentence of ``source``; copy furniture as it is.
 
@@ -150,7 +148,8 @@ def translate_document(
     translate_sentences with its default ``typography``, "english").
 
     ``typography`` is translate_sentences's: "english" (the default) or
-    "engine" (the engine's text as it is); it is recorded in the settings.
+    "engine" (the engine's text as it is); it is recorded in the settings, with
+    ``srx``, the SRX rules that cut ``source`` into sentences (None: align's own).
     """
     to_translate = [s for p, s in source.iter_sentences() if p.kind != "furniture"]
     texts = [s.text for s in to_translate]
@@ -182,7 +181,7 @@ def translate_document(
         target_paragraphs.append(Paragraph(f"en.p{p_index}", target_sentences, paragraph.kind))
 
     aligned = AlignedDocument(source, Document("en", target_paragraphs), links)
-    aligned.provenance = _provenance(engine, glossary, provenance, typography)
+    aligned.provenance = _provenance(engine, glossary, provenance, typography, srx)
     return aligned
 
 
@@ -214,7 +213,7 @@ def _settings(engine: "Engine", typography: str, srx: "SegmentationRules | None"
 
 
 def _provenance(engine: "Engine", glossary: "Glossary | None", base: Provenance | None,
-                typography: str = "english") -> Provenance:
+                typography: str = "english", srx: "SegmentationRules | None" = None) -> Provenance:
     info = engine.info()
     prov = base or Provenance()
     prov.method = "translation"
@@ -222,7 +221,7 @@ def _provenance(engine: "Engine", glossary: "Glossary | None", base: Provenance 
     prov.engine_version = info.version
     prov.model = info.model
     prov.model_version = info.model_version
-    prov.settings = _settings(engine, typography)
+    prov.settings = _settings(engine, typography, srx)
     prov.glossary = glossary.info() if glossary is not None else None
     prov.date = prov.date or _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
     prov.align_version = __version__
@@ -309,9 +308,8 @@ def translate_article(
     aligned = translate_document(
         source, engine, glossary=glossary, memory=memory,
         glossary_mode=glossary_mode, provenance=provenance, typography=typography,
-        sentence_translator=sentence_translator,
+        sentence_translator=sentence_translator, srx=srx,
     )
-    aligned.provenance.settings = _settings(engine, typography, srx)
     tei.write_tei(aligned, out_path)
     return aligned
 
