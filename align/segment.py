@@ -107,7 +107,11 @@ def sentence_spans(text: str, lang: str = "fr") -> list[tuple[int, int]]:
     The rules read a whitespace-normalised copy (runs of spaces, no-break spaces and
     line breaks -> one space); its boundaries are mapped back to ``text``.
     """
-    view = _Normalised(text)
+    return _spans(_Normalised(text), lang)
+
+
+def _spans(view: "_Normalised", lang: str) -> list[tuple[int, int]]:
+    """:func:`sentence_spans` of the text ``view`` was made from."""
     return [(view.original_start(start), view.original_end(end))
             for start, end in _normalised_spans(view.text, lang)]
 
@@ -375,14 +379,12 @@ def _raw_paragraph(lines: list[str]) -> _RawParagraph:
     """Join a paragraph's lines; a bullet marker followed by text on the first line is
     noted (it stays in the text: a CAT tool's segment starts with it too)."""
     text = " ".join(line.strip() for line in lines)
-    marker = _BULLET.match(text)
-    if marker and marker.end() < len(text):
-        return _RawParagraph(text, marker.end(), True)
-    return _RawParagraph(text)
+    marker = leading_marker(text)
+    return _RawParagraph(text, len(marker), True) if marker else _RawParagraph(text)
 
 
-def _kind(raw: _RawParagraph) -> str:
-    content = raw.content
+def _kind(raw: _RawParagraph, content: str) -> str:
+    """``content``: ``raw.content``, the text the rules read."""
     if _is_furniture_line(content):
         return "furniture"
     if raw.bullet:
@@ -413,11 +415,11 @@ def _paragraphs(raw: _RawParagraph, lang: str, srx_rules: list | None = None) ->
         furniture = Paragraph("", [Sentence("", raw.text[:cut])], "furniture")
         rest = _RawParagraph(raw.text[cut:].lstrip(), 0, raw.bullet)
         return [furniture, *_paragraphs(rest, lang)]
-    kind = _kind(raw)
+    kind = _kind(raw, view.text)
     if kind in ("furniture", "heading"):
         texts = [raw.text]
     else:
-        texts = split_sentences(after_marker, lang)
+        texts = [after_marker[start:end] for start, end in _spans(view, lang)]
         texts[0] = raw.text[:raw.marker] + texts[0]  # the bullet marker belongs to the first sentence
     return [Paragraph("", [Sentence("", t) for t in texts], kind)]
 
@@ -428,7 +430,7 @@ def _srx_paragraph(raw: _RawParagraph, srx_rules: list) -> Paragraph:
     from align.srx import sentence_spans as srx_spans
 
     texts = [raw.text[start:end] for start, end in srx_spans(raw.text, srx_rules)]
-    return Paragraph("", [Sentence("", t) for t in texts], _kind(raw))
+    return Paragraph("", [Sentence("", t) for t in texts], _kind(raw, raw.content))
 
 
 def leading_marker(sentence: str) -> str:
