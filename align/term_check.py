@@ -203,6 +203,13 @@ def name_forms(units: Iterable[Unit], weak: dict[str, _Form] | None = None) -> d
     when given: discovery may join them to a name found elsewhere, never to
     each other.
     """
+    return _name_forms_and_lowercase(units, weak)[0]
+
+
+def _name_forms_and_lowercase(units: Iterable[Unit], weak: dict[str, _Form] | None = None
+                              ) -> tuple[dict[str, _Form], set[str]]:
+    """:func:`name_forms`, and the words the corpus also writes in lower case
+    (casefolded), which it reads on the way."""
     units = list(units)
     inside: set[str] = set()
     lower: set[str] = set()
@@ -231,7 +238,7 @@ def name_forms(units: Iterable[Unit], weak: dict[str, _Form] | None = None) -> d
             text = " ".join(words)
             form = forms.setdefault(text.casefold(), _Form(text, 0, f"{unit.file}:{unit.where}"))
             form.count += 1
-    return forms
+    return forms, lower
 
 
 def _words(text: str) -> list[str]:
@@ -371,10 +378,12 @@ def discover(units: list[Unit], glossary: Glossary | None = None,
     from align.terms.compare import compare
 
     weak: dict[str, _Form] = {}
-    strong = name_forms(units, weak)
+    # common: words the corpus also writes in lower case, common words rather than
+    # names. Only a typo or a plain change joins them to another word (House/Gausse
+    # by h/g and a/o would be a transliteration rule applied to an English word).
+    strong, common = _name_forms_and_lowercase(units, weak)
     forms = list(strong.values()) + [f for k, f in weak.items() if k not in strong]
     is_weak = [i >= len(strong) for i in range(len(forms))]
-    common = _lowercase_words(units)
     members: dict[int, list[int]] = {i: [i] for i in range(len(forms))}
     parent = list(range(len(forms)))
     links: dict[int, list] = defaultdict(list)
@@ -415,13 +424,6 @@ def _sure(text: str, verdict) -> bool:
     """A sentence-initial word joins a name only on rules alone, and only when long
     enough for its letters to say it is that name (Kharkov a été... / Kharkiv)."""
     return not verdict.raw and len(_plain(text)) >= 6
-
-
-def _lowercase_words(units: list[Unit]) -> set[str]:
-    """Words the corpus also writes in lower case: common words, not names. Only a
-    typo or a plain change joins them to another word (House/Gausse by h/g and a/o
-    would be a transliteration rule applied to an English word)."""
-    return {w.casefold() for unit in units for w in _words(unit.text) if w[0].islower()}
 
 
 def _explain(verdicts: list) -> str:
