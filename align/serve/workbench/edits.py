@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from align.document import DOUBTFUL_BELOW, AlignedDocument, Change, Sentence, TermSpan
+from align.document import DOUBTFUL_BELOW, AlignedDocument, Change, Document, Link, Sentence, TermSpan
 from align.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -96,27 +96,46 @@ def _declared_entries(doc: AlignedDocument) -> set[str]:
     return {entry_id for entry_id, _ in glossary.entries} if glossary else set()
 
 
-def _target_sentence(doc: AlignedDocument, sentence_id: str) -> Sentence:
+def _by_id(document: Document) -> dict[str, Sentence]:
+    """Every sentence of ``document`` by its id, built once (the first of an id, as
+    Document.sentence finds it), for lookups that would otherwise scan it per link."""
+    out: dict[str, Sentence] = {}
+    for sentence in document.sentences():
+        out.setdefault(sentence.id, sentence)
+    return out
+
+
+def _target_sentence(doc: AlignedDocument, sentence_id: str,
+                     targets: dict[str, Sentence] | None = None) -> Sentence:
+    """The English sentence ``sentence_id`` (looked up in ``targets``, from :func:`_by_id`, when given)."""
     try:
-        return doc.target.sentence(sentence_id)
+        return targets[sentence_id] if targets is not None else doc.target.sentence(sentence_id)
     except KeyError:
         raise InputError(f"no English sentence {sentence_id}") from None
 
 
+def _one_to_one_links(doc: AlignedDocument) -> dict[str, Link]:
+    """English sentence id -> the first 1-1 link to it."""
+    out: dict[str, Link] = {}
+    for link in doc.links:
+        if len(link.source) == 1 and len(link.target) == 1:
+            out.setdefault(link.target[0], link)
+    return out
+
+
 def one_to_one_source(doc: AlignedDocument, target_id: str) -> Sentence | None:
     """The French sentence of a 1-1 link to ``target_id`` (the translation memory's unit), else None."""
-    for link in doc.links:
-        if link.target == (target_id,) and len(link.source) == 1:
-            return doc.source.sentence(link.source[0])
-    return None
+    link = _one_to_one_links(doc).get(target_id)
+    return None if link is None else doc.source.sentence(link.source[0])
 
 
 def affected_sentences(doc: AlignedDocument, glossary: "Glossary", entry_id: str) -> list[str]:
     """English sentence ids of 1-1 links whose French sentence spells glossary entry ``entry_id``."""
+    sources = _by_id(doc.source)
     out = []
     for link in doc.links:
         if len(link.source) == 1 and len(link.target) == 1:
-            french = doc.source.sentence(link.source[0])
+            french = sources[link.source[0]]
             if glossary.find(french.text, entries={entry_id}):
                 out.append(link.target[0])
     return out
@@ -134,13 +153,15 @@ def retranslate(doc: AlignedDocument, target_ids: list[str],
     """Translate again the French of ``target_ids`` (1-1 links) with ``translate``
     (align.translate.translate_sentences or the server's batcher: SentenceTranslation
     results). Post-edited sentences are left as the editor wrote them."""
+    targets, sources, links = _by_id(doc.target), _by_id(doc.source), _one_to_one_links(doc)
     todo: list[tuple[Sentence, Sentence]] = []
     kept = []
     for target_id in dict.fromkeys(target_ids):
-        english = _target_sentence(doc, target_id)
-        french = one_to_one_source(doc, target_id)
-        if french is None:
+        english = _target_sentence(doc, target_id, targets)
+        link = links.get(target_id)
+        if link is None:
             raise InputError(f"{target_id} is not one English sentence for one French sentence")
+        french = sources[link.source[0]]
         if english.original is not None:
             kept.append(target_id)
         else:
