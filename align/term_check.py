@@ -402,10 +402,10 @@ def discover(units: list[Unit], glossary: Glossary | None = None,
         if ri == rj:
             links[ri].append(verdict)
             continue
-        if any(compare(forms[x].text, forms[y].text).apart for x in members[ri] for y in members[rj]):
+        across = [compare(forms[x].text, forms[y].text) for x in members[ri] for y in members[rj]]
+        if any(v.apart for v in across):
             continue  # joining would put two names a guard keeps apart in one cluster
-        if verdict.raw and len(members[ri]) + len(members[rj]) > 2 and any(
-                compare(forms[x].text, forms[y].text).similarity < threshold for x in members[ri] for y in members[rj]):
+        if verdict.raw and len(members[ri]) + len(members[rj]) > 2 and any(v.similarity < threshold for v in across):
             continue  # a doubtful link (a typo?) does not glue two groups of names together
         parent[ri] = rj
         members[rj] += members.pop(ri)

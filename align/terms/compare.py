@@ -221,8 +221,10 @@ def _gap(text: str, index: int) -> tuple[float, int]:
 
 
 # ---------------------------------------------------------------- the verdict
+@lru_cache(maxsize=65536)
 def compare(a: str, b: str) -> Comparison:
-    """How likely spellings ``a`` and ``b`` are one name, or why they are not."""
+    """How likely spellings ``a`` and ``b`` are one name, or why they are not.
+    Memoised: it depends on the two strings alone and its Comparison is frozen."""
     if re.findall(r"\d+", a) != re.findall(r"\d+", b):
         return Comparison(0.0, apart="numbers differ (Hwasong-17 / Hwasong-18)")
     if a.isupper() != b.isupper() and min(len(a), len(b)) <= 5:
