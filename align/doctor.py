@@ -49,11 +49,6 @@ class Report:
     data: list[Check] = field(default_factory=list)
     optional: list[Check] = field(default_factory=list)
 
-    @property
-    def engine_available(self) -> bool:
-        """True when at least one translation engine (argos fr->en or Apertium) can run."""
-        return any(check.ok for check in self.engines)
-
     def usable_engine(self) -> str | None:
         """The engine ``align translate`` picks: argos first, as align.engines.select does."""
         for check in self.engines:
@@ -76,26 +71,16 @@ def collect() -> Report:
 
 def argos_checks() -> list[Check]:
     """One check per installed argos package; a failed one when no fr->en package is usable."""
-    from align.models import INSTALL_HINT, installed_packages, packages_dir
+    from align.models import INSTALL_HINT, argos_choice, installed_packages, packages_dir
 
     folder = packages_dir()
-    default = _default_package()
-    checks = [_package_check(package, package.path == default) for package in installed_packages(folder)]
+    default = argos_choice()  # the package `align translate` uses without --model (labelled only if usable)
+    checks = [_package_check(package, default is not None and package.path == default.path)
+              for package in installed_packages(folder)]
     if not any(check.ok for check in checks):
         checks.append(Check("argos", False, f"no usable fr->en package in {_home(folder)}",
                             _command(INSTALL_HINT)))
     return checks
-
-
-def _default_package() -> Path | None:
-    """The folder of the package `align translate` uses without --model, if any."""
-    from align.errors import ModelError
-    from align.models import find_model
-
-    try:
-        return find_model(None).path
-    except ModelError:
-        return None
 
 
 def _package_check(package, is_default: bool) -> Check:
@@ -103,7 +88,7 @@ def _package_check(package, is_default: bool) -> Check:
     from align.models import checked_model
 
     described = (f"{package.name} {package.package_version} ({package.from_code}->{package.to_code}), "
-                 f"{tokenizer_name(package.path)}, {compute_type_text(package.model_dir)}")
+                 f"{TOKENIZER_NAMES[package.tokenizer_kind]}, {compute_type_text(package.model_dir)}")
     try:
         checked_model(package)
     except ModelError as exc:
@@ -111,13 +96,8 @@ def _package_check(package, is_default: bool) -> Check:
     return Check("argos", True, described + (" (the default)" if is_default else ""))
 
 
-def tokenizer_name(package_dir: Path) -> str:
-    """The tokenizer an argos package ships: SentencePiece, or BPE (OPUS-MT conversions)."""
-    if (package_dir / "sentencepiece.model").is_file():
-        return "SentencePiece"
-    if (package_dir / "bpe.model").is_file():
-        return "BPE"
-    return "no tokenizer"
+#: how the report names ModelPackage.tokenizer_kind: SentencePiece, or BPE (OPUS-MT conversions)
+TOKENIZER_NAMES = {"sentencepiece": "SentencePiece", "bpe": "BPE", "": "no tokenizer"}
 
 
 def compute_type_text(model_dir: Path) -> str:
