@@ -130,3 +130,36 @@ def argos_packages_dir(tmp_path_factory, synthetic_argosmodel: Path, run_align) 
     result = run_align("models", "install", synthetic_argosmodel, env={"ARGOS_PACKAGES_DIR": str(packages)})
     assert result.exit_code == 0, result.stderr
     return packages
+
+
+#: French rules cascading into default ones, as in OmegaT's defaultRules.srx (written here, not copied)
+SRX_RULES = """<?xml version="1.0" encoding="UTF-8"?>
+<srx xmlns="http://www.lisa.org/srx20" version="2.0">
+  <header segmentsubflows="yes"/>
+  <body>
+    <languagerules>
+      <languagerule languagerulename="French">
+        <rule break="no"><beforebreak>[^A-Z]M\\.</beforebreak><afterbreak>\\s</afterbreak></rule>
+        <rule break="no"><beforebreak>\\.</beforebreak><afterbreak>\\s\\p{Ll}</afterbreak></rule>
+        <rule break="no"><beforebreak>\\.</beforebreak><afterbreak>[\\u00A0\\s]»</afterbreak></rule>
+      </languagerule>
+      <languagerule languagerulename="Default">
+        <rule break="yes"><beforebreak>[\\.\\?\\!]+</beforebreak><afterbreak>\\s</afterbreak></rule>
+      </languagerule>
+    </languagerules>
+    <maprules>
+      <languagemap languagepattern="FR.*" languagerulename="French"/>
+      <languagemap languagepattern=".*" languagerulename="Default"/>
+    </maprules>
+  </body>
+</srx>
+"""
+
+
+@pytest.fixture
+def srx_rules(tmp_path: Path) -> Path:
+    """``rules.srx`` in the test's folder holding SRX_RULES (skipped without the regex module)."""
+    pytest.importorskip("regex", reason="SRX rules need the regex module: pip install -e '.[srx]'")
+    path = tmp_path / "rules.srx"
+    path.write_text(SRX_RULES, encoding="utf-8")
+    return path

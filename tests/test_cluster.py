@@ -208,29 +208,11 @@ def test_an_interrupted_driver_resumes_on_rerun(tmp_path, ray_address, corpus, s
     assert_same_files(reference, out, killed_writer=True, names=[f"{p.stem}.tei.xml" for p in articles.iterdir()])
 
 
-#: a CAT tool's sentence rules: break after . ? ! before a space, in every language
-SRX_RULES = """<?xml version="1.0" encoding="UTF-8"?>
-<srx xmlns="http://www.lisa.org/srx20" version="2.0">
-  <header segmentsubflows="yes"/>
-  <body>
-    <languagerules>
-      <languagerule languagerulename="Default">
-        <rule break="yes"><beforebreak>[\\.\\?\\!]+</beforebreak><afterbreak>\\s</afterbreak></rule>
-      </languagerule>
-    </languagerules>
-    <maprules><languagemap languagepattern=".*" languagerulename="Default"/></maprules>
-  </body>
-</srx>
-"""
-
-
 def test_srx_rules_and_engine_typography_on_ray_give_the_local_files(tmp_path, ray_address, seed_files,
-                                                                      synthetic_env, run_align):
+                                                                      synthetic_env, run_align, srx_rules):
     """--srx (segmentation on the workers) and --typography engine reach every step as they do locally;
     a rerun with the same rules skips every article."""
-    rules = tmp_path / "rules.srx"
-    rules.write_text(SRX_RULES, encoding="utf-8")
-    options = ("--glossary", "russia-dprk", "--srx", rules, "--typography", "engine")
+    options = ("--glossary", "russia-dprk", "--srx", srx_rules, "--typography", "engine")
     local = run_align("translate", *seed_files, "-o", tmp_path / "local", *options, "--threads", "1",
                       env={**synthetic_env, "ALIGN_CACHE_DIR": str(tmp_path / "cache-local")})
     assert local.exit_code == 0, local.stderr
@@ -256,7 +238,7 @@ def test_bare_ray_starts_a_local_instance_and_gives_the_apertium_files(tmp_path,
     assert_same_files(tmp_path / "local", tmp_path / "ray")
 
 
-def test_pairs_on_ray_give_the_local_files(tmp_path, ray_address, shared_dir, run_align):
+def test_pairs_on_ray_give_the_local_files(tmp_path, ray_address, shared_dir, run_align, srx_rules):
     """Three TransRead books cut by SRX rules, and a pair whose English file is empty: reported,
     the others written."""
     books = shared_dir / "data" / "align" / "transread"
@@ -266,11 +248,9 @@ def test_pairs_on_ray_give_the_local_files(tmp_path, ray_address, shared_dir, ru
     (tmp_path / "bad.fr.txt").write_text("Une phrase.\n", encoding="utf-8")
     manifest = tmp_path / "manifest.tsv"
     manifest.write_text("# French\tEnglish\n" + "\n".join(lines) + "\nbad.fr.txt\tempty.en.txt\n", encoding="utf-8")
-    rules = tmp_path / "rules.srx"
-    rules.write_text(SRX_RULES, encoding="utf-8")
     runs = {}
     for name, extra in (("local", ()), ("ray", ("--ray", ray_address))):
-        runs[name] = run_align("align", "--pairs", manifest, "-o", tmp_path / name, "--srx", rules,
+        runs[name] = run_align("align", "--pairs", manifest, "-o", tmp_path / name, "--srx", srx_rules,
                                "--method", "anchors", *extra)
         assert runs[name].exit_code == 1, runs[name].stderr
         assert "align: 1 of 4 pair(s) failed" in runs[name].stderr

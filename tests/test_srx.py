@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 pytest.importorskip("regex", reason="SRX rules need the regex module: pip install -e '.[srx]'")
@@ -11,60 +9,29 @@ pytest.importorskip("regex", reason="SRX rules need the regex module: pip instal
 from align.segment import segment  # noqa: E402
 from align.srx import break_positions, load_srx, sentence_spans  # noqa: E402
 
-#: French rules cascading into default ones, as in OmegaT's defaultRules.srx (written here, not copied)
-RULES = """<?xml version="1.0" encoding="UTF-8"?>
-<srx xmlns="http://www.lisa.org/srx20" version="2.0">
-  <header segmentsubflows="yes"/>
-  <body>
-    <languagerules>
-      <languagerule languagerulename="French">
-        <rule break="no"><beforebreak>[^A-Z]M\\.</beforebreak><afterbreak>\\s</afterbreak></rule>
-        <rule break="no"><beforebreak>\\.</beforebreak><afterbreak>\\s\\p{Ll}</afterbreak></rule>
-        <rule break="no"><beforebreak>\\.</beforebreak><afterbreak>[\\u00A0\\s]»</afterbreak></rule>
-      </languagerule>
-      <languagerule languagerulename="Default">
-        <rule break="yes"><beforebreak>[\\.\\?\\!]+</beforebreak><afterbreak>\\s</afterbreak></rule>
-      </languagerule>
-    </languagerules>
-    <maprules>
-      <languagemap languagepattern="FR.*" languagerulename="French"/>
-      <languagemap languagepattern=".*" languagerulename="Default"/>
-    </maprules>
-  </body>
-</srx>
-"""
-
-
-@pytest.fixture
-def srx(tmp_path) -> Path:
-    path = tmp_path / "rules.srx"
-    path.write_text(RULES, encoding="utf-8")
-    return path
-
-
 def cut(text: str, rules, lang: str = "fr") -> list[str]:
     return [text[a:b] for a, b in sentence_spans(text, rules.rules_for(lang))]
 
 
-def test_maps_cascade_and_the_first_matching_rule_decides(srx):
-    rules = load_srx(srx)
+def test_maps_cascade_and_the_first_matching_rule_decides(srx_rules):
+    rules = load_srx(srx_rules)
     assert len(rules.rules_for("fr")) == 4 and len(rules.rules_for("en")) == 1
     text = "Il a vu M. Kim. Puis il est parti. le reste suit! Fin"
     assert cut(text, rules) == ["Il a vu M. Kim.", "Puis il est parti. le reste suit!", "Fin"]
     assert cut(text, rules, "en") == ["Il a vu M.", "Kim.", "Puis il est parti.", "le reste suit!", "Fin"]
 
 
-def test_a_java_space_is_not_a_no_break_space(srx):
-    rules = load_srx(srx)
+def test_a_java_space_is_not_a_no_break_space(srx_rules):
+    rules = load_srx(srx_rules)
     # "\s" after the full stop: a plain space breaks, a no-break space does not (Java's \s)
     assert cut("Un.\u00a0Deux. Trois.", rules) == ["Un.\u00a0Deux.", "Trois."]
     assert cut("« Fin. » Suite.", rules) == ["« Fin. » Suite."]  # no break before a closing guillemet
-    assert break_positions("a. b", load_srx(srx).rules_for("fr")) == []
+    assert break_positions("a. b", load_srx(srx_rules).rules_for("fr")) == []
 
 
-def test_segment_with_srx_keeps_characters_and_every_line_whole(srx):
+def test_segment_with_srx_keeps_characters_and_every_line_whole(srx_rules):
     text = "date 2023-10 Kim a parlé. Il a dit : « Oui. »\n\n• M. Kim est venu. Fin.\n"
-    doc = segment(text, "fr", load_srx(srx))
+    doc = segment(text, "fr", load_srx(srx_rules))
     assert [[s.text for s in p.sentences] for p in doc.paragraphs] == [
         ["date 2023-10 Kim a parlé.", "Il a dit : « Oui. »"], ["• M. Kim est venu.", "Fin."]]
     assert [p.kind for p in doc.paragraphs] == ["body", "bullet"]
@@ -80,22 +47,22 @@ def test_a_file_that_is_not_srx_is_one_line_error(tmp_path, run_align, seed_file
 
 
 @pytest.mark.apertium
-def test_translate_and_align_with_srx_record_the_rules(tmp_path, run_align, seed_files, srx):
+def test_translate_and_align_with_srx_record_the_rules(tmp_path, run_align, seed_files, srx_rules):
     from align.tei import read_tei
 
     article = seed_files[3]
     common = ("translate", article, "-o", tmp_path, "--engine", "apertium", "--no-cache")
-    assert run_align(*common, "--srx", srx).exit_code == 0
+    assert run_align(*common, "--srx", srx_rules).exit_code == 0
     out = tmp_path / f"{article.stem}.tei.xml"
     assert read_tei(out).provenance.settings["segmentation"].startswith("rules.srx sha256:")
-    assert "up to date" in run_align(*common, "--srx", srx).stderr
+    assert "up to date" in run_align(*common, "--srx", srx_rules).stderr
     assert "up to date" not in run_align(*common).stderr  # align's own rules: another segmentation
 
     french, english = tmp_path / "a.fr.txt", tmp_path / "a.en.txt"
     french.write_text("Hier, M. Kim est venu. Il a parlé.\n", encoding="utf-8")
     english.write_text("Yesterday, Mr Kim came. He spoke.\n", encoding="utf-8")
     pair = tmp_path / "pair.tei.xml"
-    result = run_align("align", french, english, "-o", pair, "--method", "anchors", "--srx", srx)
+    result = run_align("align", french, english, "-o", pair, "--method", "anchors", "--srx", srx_rules)
     assert result.exit_code == 0, result.stderr
     doc = read_tei(pair)
     assert [s.text for s in doc.source.sentences()] == ["Hier, M. Kim est venu.", "Il a parlé."]
