@@ -12,7 +12,7 @@ import asyncio
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from align.serve.batcher import DEFAULT_MAX_TOKENS, DEFAULT_MAX_WAIT, SentenceBatcher
 from align.serve.http import DEFAULT_MAX_BODY
@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from align.cache import TranslationMemory
     from align.document import AlignedDocument
     from align.engines.base import Engine
+    from align.errors import AlignError
     from align.glossary import Glossary
     from align.translate import SentenceTranslation
 
@@ -115,6 +116,20 @@ class TranslationService:
             return []
         names = (p.name[: -len(".tei.xml")] for p in workspace.glob("*.tei.xml"))
         return sorted(i for i in names if self.existing_document(i) is not None)
+
+    def documents(self) -> "Iterator[tuple[str, AlignedDocument | None, AlignError | None]]":
+        """Each workspace document read from its TEI, in :meth:`document_ids` order:
+        ``(id, document, None)``, or ``(id, None, the error)`` for a file that does not read."""
+        from align import tei
+        from align.errors import AlignError
+
+        for doc_id in self.document_ids():
+            try:
+                doc = tei.read_tei(self.document_path(doc_id))
+            except AlignError as exc:
+                yield doc_id, None, exc
+                continue
+            yield doc_id, doc, None
 
     def translate_article(self, text: str, doc_id: str, title: str | None = None) -> "AlignedDocument":
         """Clean, segment, translate (through the shared batcher) and store one article as

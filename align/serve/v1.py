@@ -70,20 +70,14 @@ async def list_documents(request: Request) -> JSONResponse:
 
 
 def _summaries(svc) -> list[dict]:
-    from align import tei
-    from align.errors import AlignError
-
-    documents = []
-    for doc_id in svc.document_ids():
-        try:
-            documents.append(_summary(doc_id, tei.read_tei(svc.document_path(doc_id))))
-        except AlignError as exc:
-            documents.append({"id": doc_id, "error": str(exc)})
-    return documents
+    return [{"id": doc_id, "error": str(error)} if error is not None else _summary(doc_id, doc)
+            for doc_id, doc, error in svc.documents()]
 
 
-def _existing(request: Request, doc_id: str):
-    path = service(request).existing_document(doc_id)
+def existing_path(svc, doc_id: str):
+    """The file of stored document ``doc_id`` (see TranslationService.existing_document), else 404;
+    the workbench's routes use it too."""
+    path = svc.existing_document(doc_id)
     if path is None:
         raise ApiError(404, f"no document {doc_id}")
     return path
@@ -92,7 +86,7 @@ def _existing(request: Request, doc_id: str):
 async def get_document(request: Request) -> Response:
     params = await checked_params(request)
     doc_id = request.path_params["doc_id"]
-    path = _existing(request, doc_id)
+    path = existing_path(service(request), doc_id)
     wanted = params.get("format") or "tei"
     if wanted == "tei":
         return Response(path.read_bytes(), media_type=TEI_MEDIA_TYPE)
@@ -134,7 +128,7 @@ async def check_terms(request: Request) -> JSONResponse:
     if ids is None:
         paths = [svc.document_path(i) for i in svc.document_ids()]
     elif isinstance(ids, list) and all(isinstance(i, str) for i in ids):
-        paths = [_existing(request, i) for i in ids]
+        paths = [existing_path(svc, i) for i in ids]
     else:
         raise ApiError(400, "Invalid request: documents must be a list of document ids")
     report = await run_in_threadpool(term_check.check_files, paths, glossary)

@@ -91,11 +91,11 @@ def _page(request: Request, template: str, status: int = 200, **context) -> HTML
 
 
 def _document_path(request: Request, svc) -> tuple[str, Path]:
+    """The path's document id and its file (404 when there is none, as /v1/documents/{id})."""
+    from align.serve.v1 import existing_path
+
     doc_id = request.path_params["doc_id"]
-    path = svc.existing_document(doc_id)
-    if path is None:
-        raise ApiError(404, f"no document {doc_id}")
-    return doc_id, path
+    return doc_id, existing_path(svc, doc_id)
 
 
 def _read(path: Path):
@@ -113,14 +113,10 @@ async def workspace_page(request: Request) -> HTMLResponse:
 
 
 def _workspace_rows(svc) -> list[dict]:
-    from align.errors import AlignError
-
     rows = []
-    for doc_id in svc.document_ids():
-        try:
-            doc = _read(svc.document_path(doc_id))
-        except AlignError as exc:
-            rows.append({"id": doc_id, "error": str(exc)})
+    for doc_id, doc, error in svc.documents():
+        if error is not None:
+            rows.append({"id": doc_id, "error": str(error)})
             continue
         rows.append({"id": doc_id, "title": doc.provenance.title, "counts": edits.counts(doc),
                      "engine": doc.provenance.engine, "method": doc.provenance.method,
@@ -382,13 +378,9 @@ async def accept_entry(request: Request) -> JSONResponse:
 
 
 def _affected(svc, glossary, entry_id: str) -> list[dict]:
-    from align.errors import AlignError
-
     out = []
-    for doc_id in svc.document_ids():
-        try:
-            doc = _read(svc.document_path(doc_id))
-        except AlignError:
+    for doc_id, doc, error in svc.documents():
+        if error is not None:  # a file that does not read has no sentences to re-translate
             continue
         ids = edits.affected_sentences(doc, glossary, entry_id)
         if ids:
