@@ -284,17 +284,13 @@ def _starts_sentence(text: str, start: int) -> bool:
     return index < 0 or text[index] in _SENTENCE_END
 
 
-def _plain(form: str) -> str:
-    from unidecode import unidecode
-
-    return re.sub(r"[^a-z]", "", unidecode(form).lower())
-
-
 def _inflection_pair(a: str, b: str, explained: bool = False) -> bool:
     """Corée/Coréen, Japon/Japonais, Russie/Russes: one word, two grammatical forms.
     ``explained``: the transliteration rules account for the difference, so a
     shared stem alone (Lukashenko/Lukashenka) does not make it an inflection."""
-    a, b = _plain(a), _plain(b)
+    from align.terms.compare import plain
+
+    a, b = plain(a), plain(b)
     if a == b:
         return False  # same letters: accents, case or hyphens differ, a true variant
     if len(a) > len(b):
@@ -348,10 +344,10 @@ def _similar_pairs(texts: list[str], threshold: float) -> list[tuple[int, int, "
     transliteration-aware comparison on the pairs it lets through."""
     from rapidfuzz import fuzz, process
 
-    from align.terms.compare import compare, loose_key
+    from align.terms.compare import compare, loose_key, plain
 
     pairs: set[tuple[int, int]] = set()
-    for keys, cutoff in (([loose_key(t) for t in texts], LOOSE_CUTOFF), ([_plain(t) for t in texts], threshold * 100)):
+    for keys, cutoff in (([loose_key(t) for t in texts], LOOSE_CUTOFF), ([plain(t) for t in texts], threshold * 100)):
         matrix = process.cdist(keys, keys, scorer=fuzz.ratio, score_cutoff=cutoff, workers=1)
         pairs.update((int(i), int(j)) for i, j in zip(*matrix.nonzero()) if i < j)
     result = []
@@ -423,7 +419,9 @@ def discover(units: list[Unit], glossary: Glossary | None = None,
 def _sure(text: str, verdict) -> bool:
     """A sentence-initial word joins a name only on rules alone, and only when long
     enough for its letters to say it is that name (Kharkov a été... / Kharkiv)."""
-    return not verdict.raw and len(_plain(text)) >= 6
+    from align.terms.compare import plain
+
+    return not verdict.raw and len(plain(text)) >= 6
 
 
 def _explain(verdicts: list) -> str:

@@ -97,7 +97,7 @@ def typo_similarity(a: str, b: str) -> float:
             kx, ky = skeleton(x), skeleton(y)
             if kx != ky and (min(len(kx), len(ky)) < 4 or fuzz.ratio(kx, ky) < TYPO_WORD * 100):
                 return 0.0
-    plain_a, plain_b = key(a).replace(" ", ""), key(b).replace(" ", "")
+    plain_a, plain_b = plain(a), plain(b)
     return max(fuzz.ratio(sa, sb), fuzz.ratio(plain_a, plain_b)) / 100.0
 
 
@@ -108,6 +108,13 @@ def key(form: str) -> str:
     text = unidecode(form).lower().replace("-", " ")
     text = re.sub(r"[^a-z ]", "", text)
     return " ".join(text.split())
+
+
+def plain(form: str) -> str:
+    """The key's letters without its spaces: 'Kim Jong-un' -> 'kimjongun'."""
+    from unidecode import unidecode
+
+    return re.sub(r"[^a-z]", "", unidecode(form).lower())
 
 
 # ---------------------------------------------------------------- the distance
@@ -307,7 +314,7 @@ def _distinct_ending(x: str, y: str) -> str:
 def loose_key(form: str) -> str:
     """A coarse key that every rule family collapses (vowels, sibilants, h/g...):
     only used to find pairs worth comparing."""
-    text = key(form).replace(" ", "")
+    text = plain(form)
     for old, new in (("chtch", "S"), ("shch", "S"), ("tch", "S"), ("ch", "S"), ("sh", "S"), ("dzh", "Z"),
                      ("dj", "Z"), ("zh", "Z"), ("j", "Z"), ("kh", "K"), ("ks", "X"), ("x", "X"), ("ts", "C"),
                      ("h", "g"), ("w", "v"), ("g", "k"), ("d", "t"), ("b", "p")):
