@@ -178,6 +178,13 @@ def load_glossary(path: str | Path) -> Glossary:
         raise GlossaryError(f"{path}: no such glossary file") from None
     except OSError as exc:
         raise GlossaryError(f"{path}: cannot read ({exc.strerror})") from None
+    return glossary_from_bytes(path, data)
+
+
+def glossary_from_bytes(path: Path, data: bytes) -> Glossary:
+    """The glossary ``data`` holds, as :func:`load_glossary` reads it from the file ``path``
+    (a ``.tbx`` suffix: TBX, else TSV; the same checks; errors name ``path``), without
+    reading the file: ``data`` may be what is about to be written there."""
     if path.suffix.lower() == ".tbx":
         entries = _entries_from_tbx(path, data)
     else:

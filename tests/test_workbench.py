@@ -305,6 +305,31 @@ def test_a_suggestion_that_breaks_the_glossary_is_refused_and_the_file_kept(benc
     assert not (bench.root / "names.tsv.bak").exists()
 
 
+@pytest.mark.parametrize("suffix", [".tsv", ".tbx"])
+def test_accept_returns_the_glossary_load_glossary_reads_from_the_new_file(tmp_path, suffix):
+    from align.errors import GlossaryError
+    from align.glossary import to_tbx
+    from align.serve.workbench import glossary_file
+
+    path = tmp_path / f"names{suffix}"
+    tsv = tmp_path / "source.tsv"
+    tsv.write_text(GLOSSARY, encoding="utf-8")
+    path.write_bytes(to_tbx(load_glossary(tsv)) if suffix == ".tbx" else tsv.read_bytes())
+    before = path.read_bytes()
+    entry = glossary_file.entry_from_line("kharkiv\tKharkov\tKharkiv\tplace\t", "Kharkiv")
+    accepted = glossary_file.accept(load_glossary(path), entry)
+    reloaded = load_glossary(path)
+    assert accepted == reloaded and accepted.entry("kharkiv").canonical == "Kharkiv"
+    assert (accepted.name, accepted.path, accepted.sha256) == (reloaded.name, reloaded.path, reloaded.sha256)
+    assert path.with_name(path.name + ".bak").read_bytes() == before
+
+    after = path.read_bytes()
+    with pytest.raises(GlossaryError, match="conflicts"):
+        glossary_file.accept(reloaded, glossary_file.entry_from_line("poutine2\tPoutine\t\tperson\t"))
+    assert path.read_bytes() == after
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["source.tsv", path.name, path.name + ".bak"])
+
+
 def test_workspace_page_counts(bench):
     bench.new("one")
     bench.save("one", "en.s1", "Edited.")

@@ -2,18 +2,18 @@
 
 A suggestion (``Candidate.glossary_line``) is a TSV line: id, canonical,
 variants, type, note. Accepting it adds the entry, or replaces the entry of the
-same id when the suggestion extends one. The new file is checked by
-:func:`align.glossary.load_glossary` before it replaces the old one; the old
-one is kept beside it as ``NAME.bak``; both writes are atomic.
+same id when the suggestion extends one. The new bytes are checked by
+:func:`align.glossary.glossary_from_bytes` (load_glossary's checks) before they
+replace the old file; the old one is kept beside it as ``NAME.bak``; both writes
+are atomic.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from align.errors import GlossaryError
-from align.glossary import ENTRY_TYPES, Entry, Glossary, load_glossary, to_tbx
+from align.glossary import ENTRY_TYPES, Entry, Glossary, glossary_from_bytes, to_tbx
 
 
 def writable_path(glossary: "Glossary | None") -> Path:
@@ -55,21 +55,17 @@ def entry_from_line(line: str, canonical: str | None = None, entry_type: str | N
 
 def accept(glossary: Glossary, entry: Entry) -> Glossary:
     """Write ``glossary``'s file with ``entry`` added (or replacing the entry of its id);
-    return the glossary read back from the new file."""
+    return the glossary of the new file, as load_glossary would read it back."""
     path = writable_path(glossary)
     old = path.read_bytes()
     new = _with_entry(path, old, glossary, entry)
-    check = path.with_name(f".{path.name}.{os.getpid()}.check{path.suffix}")
-    try:
-        check.write_bytes(new)
-        load_glossary(check)  # the same checks as any glossary file: ids, duplicates, conflicts
-    finally:
-        check.unlink(missing_ok=True)
+    # the same checks as any glossary file (ids, duplicates, conflicts), before anything is written
+    accepted = glossary_from_bytes(path, new)
     from align.io import write_atomic
 
     write_atomic(path.with_name(path.name + ".bak"), old)
     write_atomic(path, new)
-    return load_glossary(path)
+    return accepted
 
 
 def _with_entry(path: Path, old: bytes, glossary: Glossary, entry: Entry) -> bytes:
