@@ -290,11 +290,22 @@ def _words(x: str, y: str, in_longer_name: bool = False) -> tuple[float, int, fr
     return cost, raw, families
 
 
+def _given_index() -> dict[str, int]:
+    """Each given name -> the index of its set in GIVEN_NAMES. The sets do not
+    overlap; were a name in two, the first set would keep it, as a scan of them would."""
+    index: dict[str, int] = {}
+    for number, group in enumerate(GIVEN_NAMES):
+        for name in group:
+            index.setdefault(name, number)
+    return index
+
+
+_GIVEN_INDEX = _given_index()
+
+
 def _given_name(word: str) -> int | None:
-    for index, group in enumerate(GIVEN_NAMES):
-        if word in group:
-            return index
-    return None
+    """Which set of GIVEN_NAMES ``word`` belongs to, or None."""
+    return _GIVEN_INDEX.get(word)
 
 
 def _distinct_ending(x: str, y: str) -> str:
