@@ -140,18 +140,21 @@ def driver_costs(articles: list[Path], out: Path, glossary) -> dict[str, float]:
     return {"segmentation": read / sentences, "driver": driver / sentences}
 
 
-def same_files(reference: Path, produced: Path) -> tuple[int, int]:
-    """(files identical apart from the header's date, files compared)."""
+def comparable(path: Path) -> bytes:
+    """The TEI file without the header's date (the only thing a rerun changes); tests/test_cluster.py
+    compares with it too."""
     from lxml import etree
 
     from align.tei import safe_parser
 
-    def comparable(path: Path) -> bytes:
-        tree = etree.parse(str(path), safe_parser())
-        for date in tree.getroot().iter("{http://www.tei-c.org/ns/1.0}date"):
-            date.getparent().remove(date)
-        return etree.tostring(tree)
+    tree = etree.parse(str(path), safe_parser())
+    for date in tree.getroot().iter("{http://www.tei-c.org/ns/1.0}date"):
+        date.getparent().remove(date)
+    return etree.tostring(tree, encoding="utf-8")
 
+
+def same_files(reference: Path, produced: Path) -> tuple[int, int]:
+    """(files identical apart from the header's date, files compared)."""
     names = sorted(p.name for p in reference.glob("*.tei.xml"))
     same = sum(1 for name in names if (produced / name).is_file()
                and comparable(reference / name) == comparable(produced / name))

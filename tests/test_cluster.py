@@ -22,8 +22,14 @@ ray = pytest.importorskip("ray", reason="Ray is not installed: pip install -e '.
 
 from align.cluster.corpus import generate_corpus  # noqa: E402
 
+SCRIPTS = str(Path(__file__).resolve().parents[1] / "scripts")
+sys.path.insert(0, SCRIPTS)
+try:  # the TEI comparison of scripts/bench_ray.py and scripts/ray_equivalence.py
+    from bench_ray import comparable  # noqa: E402
+finally:
+    sys.path.remove(SCRIPTS)
+
 GENERATED = 200
-TEI_NS = "{http://www.tei-c.org/ns/1.0}"
 
 
 @pytest.fixture(scope="module")
@@ -70,18 +76,6 @@ def local_synthetic(tmp_path_factory, corpus, bad_articles, synthetic_env, run_a
                        "--glossary", "russia-dprk", "--threads", "1", env=env)
     assert result.exit_code == 1, result.stderr
     return out / "tei", result
-
-
-def comparable(path: Path) -> bytes:
-    """The TEI file without the header's date (the only thing a rerun changes)."""
-    from lxml import etree
-
-    from align.tei import safe_parser
-
-    tree = etree.parse(str(path), safe_parser())
-    for date in tree.getroot().iter(f"{TEI_NS}date"):
-        date.getparent().remove(date)
-    return etree.tostring(tree, encoding="utf-8")
 
 
 def assert_same_files(reference: Path, produced: Path, killed_writer: bool = False,
