@@ -36,16 +36,6 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def synthetic_packages(work: Path, seeds: list[Path]) -> Path:
-    """A packages folder holding the tests' tiny synthetic model."""
-    from align.models import install_package
-    from align.synthetic_model import build_argos_package
-
-    archive = build_argos_package(work / "model", texts=[p.read_text(encoding="utf-8") for p in seeds])
-    install_package(archive, work / "packages")
-    return work / "packages"
-
-
 def translate(inputs: list[Path], out: Path, env: dict[str, str], *extra: str) -> tuple[float, str]:
     command = [sys.executable, "-m", "align", "translate", *map(str, inputs), "-o", str(out),
                "--glossary", "russia-dprk", *extra]
@@ -60,6 +50,7 @@ def main() -> int:
     args = parse_args()
     from align.cluster.corpus import generate_corpus
     from bench_ray import same_files
+    from kill_test import synthetic_packages  # the tests' tiny synthetic model, in work/packages
 
     work = Path(tempfile.mkdtemp(prefix="ray-equivalence-"))
     seeds = sorted((SHARED / "seeds").glob("*.txt"))
@@ -67,7 +58,7 @@ def main() -> int:
     failed = False
     for engine in args.engines.split(","):
         if engine == "synthetic":
-            env, extra = {"ARGOS_PACKAGES_DIR": str(synthetic_packages(work, seeds))}, ("--threads", "1")
+            env, extra = {"ARGOS_PACKAGES_DIR": str(synthetic_packages(work))}, ("--threads", "1")
         else:
             env, extra = {}, ("--engine", "apertium")
         local_s, _ = translate(inputs, work / engine / "local",
