@@ -246,14 +246,17 @@ def _entry_from_fields(path: Path, number: int, fields: list[str]) -> Entry:
     variant_list = [v.strip() for v in variants.split("|")] if variants else []
     if any(not v for v in variant_list):
         raise GlossaryError(f"{where}: empty variant in {variants!r} (stray '|')")
-    # what people naturally write: the canonical form listed again among its
-    # variants, or a variant twice (Kharkiv<TAB>Kharkov|Kharkiv); kept once
-    variant_list = [v for v in dict.fromkeys(variant_list) if v != canonical]
-    entry = Entry(entry_id, canonical, variant_list, entry_type, note)
+    entry = Entry(entry_id, canonical, unique_variants(canonical, variant_list), entry_type, note)
     reason = _entry_problem(entry)
     if reason:
         raise GlossaryError(f"{where}: {reason}")
     return entry
+
+
+def unique_variants(canonical: str, variants: list[str]) -> list[str]:
+    """What people naturally write, tidied: the canonical form listed again among its
+    variants, or a variant twice (Kharkiv<TAB>Kharkov|Kharkiv), kept once, in order."""
+    return [v for v in dict.fromkeys(variants) if v != canonical]
 
 
 def _entry_problem(entry: Entry) -> str:
@@ -430,12 +433,11 @@ def _entry_from_tbx_element(path: Path, line: int, element, ids: set[str]) -> En
         raise GlossaryError(f"{path}:{line}: {_local(element)} has no English (xml:lang='en') term")
     preferred = [t for t, status in english if status.startswith("preferred")]
     canonical = (preferred or [english[0][0]])[0]
-    variants = [t for t, _ in english if t != canonical] + [t for t, _ in french]
-    variants = [v for v in dict.fromkeys(variants) if v != canonical]
+    variants = unique_variants(canonical, [t for t, _ in english] + [t for t, _ in french])
     entry_type, subjects, notes = "term", [], []
     for node in element.iter():
         name, kind = _local(node), node.get("type", "")
-        text = " ".join("".join(node.itertext()).split()) if name else ""
+        text = _text(node) if name else ""
         if not text:
             continue
         if name == "descrip" and kind == "entityType":
@@ -449,12 +451,17 @@ def _entry_from_tbx_element(path: Path, line: int, element, ids: set[str]) -> En
     return Entry(_entry_id(element.get("id"), canonical, ids), canonical, variants, entry_type, note)
 
 
+def _text(node) -> str:
+    """An element's text, its children's included, whitespace normalised."""
+    return " ".join("".join(node.itertext()).split())
+
+
 def _tbx_terms(language) -> list[tuple[str, str]]:
     """(term, administrative status) of each tig, ntig (TBX 2) or termSec (TBX 3)."""
     terms = []
     for group in (e for e in language.iter() if _local(e) in ("tig", "ntig", "termSec")):
         term = next((e for e in group.iter() if _local(e) == "term"), None)
-        text = " ".join("".join(term.itertext()).split()) if term is not None else ""
+        text = _text(term) if term is not None else ""
         if not text:
             continue
         status = ""
