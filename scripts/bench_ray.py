@@ -203,8 +203,8 @@ def main() -> int:
     costs = driver_costs(articles, work / "instant", glossary)
 
     print()
-    print(f"| run | seconds | sentences/s | vs local | actors' start | TEI |")
-    print(f"|---|---|---|---|---|---|")
+    print("| run | seconds | sentences/s | vs local | actors' start | TEI |")
+    print("|---|---|---|---|---|---|")
     for name, seconds, pool, files in rows:
         pool_text = f"{pool:.1f} s" if pool is not None else "-"
         print(f"| {name} | {seconds:.1f} | {sentences / seconds:.2f} | {local_seconds / seconds:.2f}x | "
