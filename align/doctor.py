@@ -27,7 +27,7 @@ RAY_INSTALL = "pip install -e '.[ray]'"
 SERVE_INSTALL = "pip install -e '.[serve]'"
 BPE_INSTALL = "pip install -e '.[bpe]'"
 SRX_INSTALL = "pip install -e '.[srx]'"
-#: where Debian's omegat package puts OmegaT (run headless with java -jar)
+#: where Debian's omegat package puts OmegaT (run headless with java -jar; $OMEGAT_JAR names another)
 OMEGAT_JAR = Path("/usr/share/omegat/OmegaT.jar")
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 
@@ -201,22 +201,41 @@ def sample_check() -> Check:
 # --- optional ------------------------------------------------------------------------------
 
 
+def find_chromium() -> str | None:
+    """The Chromium binary: $ALIGN_CHROMIUM, else chromium / chromium-browser / google-chrome on PATH
+    (scripts/html_check.py renders with it)."""
+    candidates = [os.environ.get("ALIGN_CHROMIUM", ""), *CHROMIUM_NAMES]
+    for candidate in filter(None, candidates):
+        found = shutil.which(candidate)
+        if found:
+            return found
+    return None
+
+
 def chromium_check() -> Check:
     """Headless Chromium renders HTML exports for scripts/html_check.py and its tests."""
-    candidates = [os.environ.get("ALIGN_CHROMIUM", ""), *CHROMIUM_NAMES]
-    found = next((shutil.which(name) for name in candidates if name and shutil.which(name)), None)
+    found = find_chromium()
     purpose = "checks that HTML exports line up (scripts/html_check.py)"
     if found is None:
         return Check("chromium", False, f"not found: {purpose}", CHROMIUM_INSTALL)
     return Check("chromium", True, f"{found}: {purpose}")
 
 
+def omegat_jar() -> Path | None:
+    """OmegaT.jar ($OMEGAT_JAR, else Debian's), or None when it or java is missing
+    (scripts/omegat_check.py runs it with java -jar)."""
+    jar = Path(os.environ.get("OMEGAT_JAR", OMEGAT_JAR))
+    return jar if jar.is_file() and shutil.which("java") else None
+
+
 def omegat_check() -> Check:
-    """OmegaT, headless, checks that a CAT tool matches align's TMX exports."""
+    """OmegaT, headless, checks that a CAT tool matches align's TMX exports (found as
+    scripts/omegat_check.py finds it: OmegaT.jar and java)."""
     purpose = "checks that a CAT tool matches TMX exports"
-    if shutil.which("omegat") is None and not OMEGAT_JAR.is_file():
-        return Check("omegat", False, f"not found: {purpose}", OMEGAT_INSTALL)
-    return Check("omegat", True, f"{shutil.which('omegat') or OMEGAT_JAR}: {purpose}")
+    jar = omegat_jar()
+    if jar is None:
+        return Check("omegat", False, f"not found (OmegaT.jar and java): {purpose}", OMEGAT_INSTALL)
+    return Check("omegat", True, f"{jar}: {purpose}")
 
 
 def bpe_check() -> Check:

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -38,6 +37,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
+
+from align.doctor import find_chromium  # noqa: E402  (align doctor reports the same binary)
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 RESULT_ID = "align-html-check"
@@ -92,16 +93,6 @@ MEASURE_JS = r"""
   document.body.appendChild(pre);
 })();
 """
-
-
-def find_chromium() -> str | None:
-    """The Chromium binary: $ALIGN_CHROMIUM, else chromium / chromium-browser / google-chrome on PATH."""
-    candidates = [os.environ.get("ALIGN_CHROMIUM", ""), "chromium", "chromium-browser", "google-chrome"]
-    for candidate in filter(None, candidates):
-        found = shutil.which(candidate)
-        if found:
-            return found
-    return None
 
 
 def chromium_args(browser: str, profile: str, width: int, height: int = 900) -> list[str]:

@@ -29,7 +29,6 @@ Exit 1 when fewer than --min-percent of the segments are filled.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import subprocess
@@ -40,7 +39,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_JAR = Path("/usr/share/omegat/OmegaT.jar")
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from align.doctor import omegat_jar  # noqa: E402  (align doctor looks for OmegaT the same way)
+
 #: where OmegaT keeps its default segmentation rules inside the jar
 SRX_IN_JAR = "org/omegat/core/segmentation/defaultRules.srx"
 
@@ -89,12 +92,6 @@ class Result:
     @property
     def percent(self) -> float:
         return 100.0 * self.filled / self.segments if self.segments else 0.0
-
-
-def omegat_jar() -> Path | None:
-    """OmegaT.jar ($OMEGAT_JAR, else Debian's), or None when it or java is missing."""
-    jar = Path(os.environ.get("OMEGAT_JAR", DEFAULT_JAR))
-    return jar if jar.is_file() and shutil.which("java") else None
 
 
 def extract_default_srx(jar: Path, out: Path) -> Path:

@@ -39,6 +39,7 @@ def bare_machine(monkeypatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("ALIGN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("PATH", str(tmp_path / "empty-path"))
     monkeypatch.delenv("ALIGN_CHROMIUM", raising=False)
+    monkeypatch.delenv("OMEGAT_JAR", raising=False)
     monkeypatch.setenv("COLUMNS", "300")  # one line per check: assertions read whole lines
     monkeypatch.setattr(doctor, "OMEGAT_JAR", tmp_path / "no-omegat.jar")
     return tmp_path
