@@ -17,16 +17,17 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from align.engines.argos_tokenizers import BPE_EXTRA_INSTALL as BPE_INSTALL, BPE_EXTRA_MODULES
 from align.errors import AlignError
 from align.models import ARGOSTRANSLATE_INSTALL
+from align.srx import REGEX_HINT as SRX_INSTALL
 
-#: the fixes, as the README spells them (the engines' own: align.models, align.engines.apertium)
+#: the fixes, as the README spells them (the engines' and extras' own: align.models,
+#: align.engines.apertium, align.engines.argos_tokenizers (BPE_INSTALL), align.srx (SRX_INSTALL))
 CHROMIUM_INSTALL = "apt-get install -y chromium"
 OMEGAT_INSTALL = "apt-get install omegat"
 RAY_INSTALL = "pip install -e '.[ray]'"
 SERVE_INSTALL = "pip install -e '.[serve]'"
-BPE_INSTALL = "pip install -e '.[bpe]'"
-SRX_INSTALL = "pip install -e '.[srx]'"
 #: where Debian's omegat package puts OmegaT (run headless with java -jar; $OMEGAT_JAR names another)
 OMEGAT_JAR = Path("/usr/share/omegat/OmegaT.jar")
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
@@ -240,7 +241,7 @@ def omegat_check() -> Check:
 
 def bpe_check() -> Check:
     """The ``bpe`` extra (sacremoses, subword-nmt) runs argos packages with a bpe.model tokenizer."""
-    return _extra_check("bpe", ("sacremoses", "subword_nmt"), "argos packages with a bpe.model (OPUS-MT)",
+    return _extra_check("bpe", BPE_EXTRA_MODULES, "argos packages with a bpe.model (OPUS-MT)",
                         BPE_INSTALL)
 
 

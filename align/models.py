@@ -274,13 +274,13 @@ def check_bpe_package(package: ModelPackage) -> None:
     """A BPE package needs a real codes file and the optional extra that reads it."""
     import importlib.util
 
-    from align.engines.argos_tokenizers import BPE_EXTRA_HINT, bpe_codes_problem
+    from align.engines.argos_tokenizers import BPE_EXTRA_HINT, BPE_EXTRA_MODULES, bpe_codes_problem
 
     problem = bpe_codes_problem(package.path / "bpe.model")
     if problem:
         raise ModelError(f"{package.path}/bpe.model is not a BPE codes file ({problem}); "
                          f"reinstall it: {INSTALL_HINT}")
-    missing = [name for name in ("sacremoses", "subword_nmt") if importlib.util.find_spec(name) is None]
+    missing = [name for name in BPE_EXTRA_MODULES if importlib.util.find_spec(name) is None]
     if missing:
         raise ModelError(f"{package.name} is a BPE package (bpe.model, Moses tokenisation), which needs "
                          f"{' and '.join(missing)}: {BPE_EXTRA_HINT}")

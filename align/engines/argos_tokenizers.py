@@ -27,7 +27,10 @@ from align.engines.base import EngineError
 
 SENTENCEPIECE_FILE = "sentencepiece.model"
 BPE_FILE = "bpe.model"
-BPE_EXTRA_HINT = "pip install -e '.[bpe]' (sacremoses and subword-nmt)"
+#: the optional extra that reads bpe.model packages: its install command (README's) and its modules
+BPE_EXTRA_INSTALL = "pip install -e '.[bpe]'"
+BPE_EXTRA_MODULES = ("sacremoses", "subword_nmt")
+BPE_EXTRA_HINT = f"{BPE_EXTRA_INSTALL} (sacremoses and subword-nmt)"
 
 
 class Tokenizer(Protocol):
