@@ -210,6 +210,28 @@ def timed(function, *args, **kwargs):
     return time.perf_counter() - started, result
 
 
+def timed_paths(paths: dict) -> tuple[dict[str, list[float]], dict, dict]:
+    """Time each path ``name: (runs, run)`` ``runs`` times, interleaved: repeat by repeat, every path
+    that still has runs goes once, in order, and the repeat's seconds are printed. ``run()`` returns
+    (outputs, extra). Returns the seconds of each path's runs, its first outputs and its last extra."""
+    times: dict[str, list[float]] = {name: [] for name in paths}
+    outputs, extras = {}, {}
+    for repeat in range(max(runs for runs, _ in paths.values())):
+        for name, (runs, run) in paths.items():
+            if repeat < runs:
+                seconds, (out, extras[name]) = timed(run)
+                times[name].append(seconds)
+                outputs.setdefault(name, out)
+        print(f"  repeat {repeat + 1}: " + ", ".join(
+            f"{k} {v[-1]:.1f}s" for k, v in times.items() if len(v) > repeat), flush=True)
+    return times, outputs, extras
+
+
+def per_second(count: int, medians: dict[str, float]) -> dict[str, float]:
+    """``count`` (sentences or tokens) over each path's median seconds."""
+    return {k: count / v for k, v in medians.items()}
+
+
 def mismatches(reference, other):
     return [i for i, (x, y) in enumerate(zip(reference, other)) if x != y]
 
@@ -230,38 +252,22 @@ def run_setting(args, package, sentences, beam, compute_type, memory_dir):
     c_intra = args.threads if args.c_inter_threads == 1 else max(1, cores // args.c_inter_threads)
     raw = RawTranslator(package, compute_type, args.device, args.c_inter_threads, c_intra)
     c_options = dict(max_batch_size=args.c_max_batch_tokens, batch_type="tokens")
-    times: dict[str, list[float]] = {"a": [], "b": [], "b+tm": [], "c": [], "b-limit": []}
-    outputs = {}
-    a_kind = ""
-    for repeat in range(max(args.repeats, args.a_repeats)):
-        if repeat < args.a_repeats:
-            seconds, (out, a_kind) = timed(path_a, package, sentences, beam, compute_type, args.device)
-            times["a"].append(seconds)
-            outputs.setdefault("a", out)
-        if repeat < args.repeats:
-            seconds, out = timed(engine.translate_batch, sentences)
-            times["b"].append(seconds)
-            outputs.setdefault("b", out)
-            seconds, (out, tm_path) = timed(path_b_pipeline, engine, sentences, memory_dir)
-            times["b+tm"].append(seconds)
-            outputs.setdefault("b+tm", out)
-            seconds, out = timed(raw.translate, sentences, beam, **c_options)
-            times["c"].append(seconds)
-            outputs.setdefault("c", out)
-            seconds, out = timed(default_engine.translate_batch, sentences)
-            times["b-limit"].append(seconds)
-            outputs.setdefault("b-limit", out)
-        print(f"  repeat {repeat + 1}: " + ", ".join(
-            f"{k} {v[-1]:.1f}s" for k, v in times.items() if len(v) > repeat), flush=True)
-    rerun_seconds, _ = timed(rerun_from_memory, engine, sentences, tm_path)
+    times, outputs, extras = timed_paths({
+        "a": (args.a_repeats, lambda: path_a(package, sentences, beam, compute_type, args.device)),
+        "b": (args.repeats, lambda: (engine.translate_batch(sentences), None)),
+        "b+tm": (args.repeats, lambda: path_b_pipeline(engine, sentences, memory_dir)),
+        "c": (args.repeats, lambda: (raw.translate(sentences, beam, **c_options), None)),
+        "b-limit": (args.repeats, lambda: (default_engine.translate_batch(sentences), None)),
+    })
+    rerun_seconds, _ = timed(rerun_from_memory, engine, sentences, extras["b+tm"])  # the last run's memory
     medians = {k: statistics.median(v) for k, v in times.items()}
     output_tokens = source_tokens(package, outputs["c"])
     return {
         "compute_type": engine.translator.compute_type, "beam": beam, "sentences": len(sentences),
         "source_tokens": n_tokens, "output_to_input_tokens": round(output_tokens / n_tokens, 2),
-        "a_kind": a_kind, "seconds": times, "median_seconds": medians,
-        "sentences_per_s": {k: len(sentences) / v for k, v in medians.items()},
-        "tokens_per_s": {k: n_tokens / v for k, v in medians.items()},
+        "a_kind": extras.get("a", ""), "seconds": times, "median_seconds": medians,
+        "sentences_per_s": per_second(len(sentences), medians),
+        "tokens_per_s": per_second(n_tokens, medians),
         "b_over_a": medians["a"] / medians["b"], "b_over_c": medians["c"] / medians["b"],
         "btm_over_a": medians["a"] / medians["b+tm"], "btm_over_c": medians["c"] / medians["b+tm"],
         "rerun_from_memory_s": rerun_seconds,
@@ -292,26 +298,16 @@ def run_as_shipped(args, package, sentences, beam):
 
     engine = ArgosEngine(package, beam_size=beam, device=args.device, intra_threads=args.threads)
     auto = ctranslate2.Translator(str(package.model_dir), device=args.device, compute_type="auto").compute_type
-    times: dict[str, list[float]] = {"a": [], "b": []}
-    outputs = {}
-    a_kind = ""
-    for repeat in range(max(args.repeats, args.a_repeats)):
-        if repeat < args.a_repeats:
-            seconds, (out, a_kind) = timed(path_a, package, sentences, beam, "auto", args.device)
-            times["a"].append(seconds)
-            outputs.setdefault("a", out)
-        if repeat < args.repeats:
-            seconds, out = timed(engine.translate_batch, sentences)
-            times["b"].append(seconds)
-            outputs.setdefault("b", out)
-        print(f"  repeat {repeat + 1}: " + ", ".join(
-            f"{k} {v[-1]:.1f}s" for k, v in times.items() if len(v) > repeat), flush=True)
+    times, outputs, extras = timed_paths({
+        "a": (args.a_repeats, lambda: path_a(package, sentences, beam, "auto", args.device)),
+        "b": (args.repeats, lambda: (engine.translate_batch(sentences), None)),
+    })
     medians = {k: statistics.median(v) for k, v in times.items()}
     return {
         "stored": stored_compute_type(package.model_dir), "a_compute_type": auto,
         "b_compute_type": engine.translator.compute_type, "beam": beam, "sentences": len(sentences),
-        "a_kind": a_kind, "seconds": times, "median_seconds": medians,
-        "sentences_per_s": {k: len(sentences) / v for k, v in medians.items()},
+        "a_kind": extras.get("a", ""), "seconds": times, "median_seconds": medians,
+        "sentences_per_s": per_second(len(sentences), medians),
         "b_over_a": medians["a"] / medians["b"],
         "mismatch_a_vs_b": mismatches(outputs["a"], outputs["b"]),
     }
