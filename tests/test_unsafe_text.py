@@ -9,7 +9,6 @@ the file as before.
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 import pytest
 
